@@ -1,0 +1,1 @@
+"""The HTTP adapter: Litestar controllers, msgspec schemas, one error mapping."""

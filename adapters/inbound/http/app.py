@@ -1,0 +1,79 @@
+"""The Litestar application factory. Everything it needs is handed in by the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.config.app import AppConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.types import ControllerRouterHandler
+
+from application.use_cases import UseCases
+
+from .accounts import AccountsController
+from .booking import PublicBookingController, SalonBookingsController
+from .catalog import ServicesController, StaffController
+from .dependencies import provide_use_cases
+from .errors import EXCEPTION_HANDLERS, envelope
+from .operations import HealthCheck, health
+from .salons import SalonsController
+
+MAX_BODY_BYTES = 1024 * 1024
+_JSON_TYPES = ("application/json",)
+
+
+async def require_json(request: Request[Any, Any, Any]) -> Response[Any] | None:
+    """A body on an API route must be declared JSON (400 otherwise)."""
+    if request.method not in ("POST", "PUT", "PATCH") or not request.url.path.startswith("/api/"):
+        return None
+    length = request.headers.get("content-length")
+    has_body = (length is not None and length.strip() != "0") or (
+        "transfer-encoding" in request.headers
+    )
+    if not has_body:
+        return None
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type in _JSON_TYPES or content_type.endswith("+json"):
+        return None
+    return envelope(400, "bad_request", "The request body must be JSON (application/json).")
+
+
+def create_app(
+    use_cases: UseCases,
+    *,
+    health_checks: Mapping[str, HealthCheck],
+    extra_handlers: Sequence[ControllerRouterHandler] = (),
+    on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
+    debug: bool = False,
+) -> Litestar:
+    config = AppConfig(
+        route_handlers=[
+            AccountsController,
+            SalonsController,
+            ServicesController,
+            StaffController,
+            PublicBookingController,
+            SalonBookingsController,
+            health,
+            *extra_handlers,
+        ],
+        dependencies={"use_cases": Provide(provide_use_cases, sync_to_thread=False)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        before_request=require_json,
+        request_max_body_size=MAX_BODY_BYTES,
+        state=State({"use_cases": use_cases, "health_checks": dict(health_checks)}),
+        on_shutdown=list(on_shutdown),
+        openapi_config=OpenAPIConfig(
+            title="SalonHub booking API",
+            version="1.0.0",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+        ),
+        debug=debug,
+    )
+    return Litestar.from_config(config)

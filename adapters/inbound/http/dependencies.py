@@ -1,0 +1,29 @@
+"""Per-request dependencies: the use cases and the acting owner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import State
+
+from application.actor import Actor
+from application.use_cases import UseCases
+from domain.errors import Unauthorized
+
+
+def provide_use_cases(state: State) -> UseCases:
+    use_cases: UseCases = state.use_cases
+    return use_cases
+
+
+def bearer_token(request: Request[Any, Any, Any]) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Missing bearer token.")
+    return token.strip()
+
+
+async def provide_actor(request: Request[Any, Any, Any], state: State) -> Actor:
+    use_cases: UseCases = state.use_cases
+    return await use_cases.authenticate(bearer_token(request))

@@ -1,0 +1,112 @@
+"""Domain objects to response bodies; instants in the salon's offset."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from application.booking.views import BookingReceipt, BookingView
+from domain.availability import Slot
+from domain.catalog import Service, Staff
+from domain.salon import Location, Salon
+from domain.schedule import TimeOff, WeeklyInterval
+
+from . import schemas as s
+
+
+def local(instant: datetime, tz: str | ZoneInfo) -> str:
+    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+    return instant.astimezone(zone).isoformat()
+
+
+def salon(x: Salon) -> s.SalonOut:
+    p = x.policy
+    return s.SalonOut(
+        id=x.id,
+        name=x.name,
+        slug=x.slug,
+        timezone=x.timezone,
+        country=x.country,
+        tier=x.tier.value,
+        policy=s.PolicyBody(
+            lead_time_minutes=p.lead_time_minutes,
+            horizon_days=p.horizon_days,
+            slot_step_minutes=p.slot_step_minutes,
+            cancellation_window_hours=p.cancellation_window_hours,
+            auto_confirm=p.auto_confirm,
+            verify_new_customers=p.verify_new_customers,
+        ),
+    )
+
+
+def location(x: Location) -> s.LocationOut:
+    return s.LocationOut(
+        id=x.id, salon_id=x.salon_id, name=x.name, address=x.address, timezone=x.timezone
+    )
+
+
+def service(x: Service) -> s.ServiceOut:
+    return s.ServiceOut(
+        id=x.id,
+        name=x.name,
+        duration_minutes=x.duration_minutes,
+        price_minor=x.price_minor,
+        currency=x.currency,
+        buffer_after_minutes=x.buffer_after_minutes,
+        description=x.description,
+        active=x.active,
+    )
+
+
+def staff(x: Staff) -> s.StaffOut:
+    return s.StaffOut(
+        id=x.id,
+        name=x.name,
+        service_ids=list(x.service_ids),
+        location_id=x.location_id,
+        active=x.active,
+    )
+
+
+def hours(weekly: Iterable[WeeklyInterval]) -> s.HoursBody:
+    return s.HoursBody(
+        weekly=[
+            s.HoursItem(
+                weekday=w.weekday, start=w.start.strftime("%H:%M"), end=w.end.strftime("%H:%M")
+            )
+            for w in weekly
+        ]
+    )
+
+
+def time_off(x: TimeOff, tz: str) -> s.TimeOffOut:
+    return s.TimeOffOut(id=x.id, start=local(x.start, tz), end=local(x.end, tz), reason=x.reason)
+
+
+def booking(v: BookingView) -> s.BookingOut:
+    b, c, tz = v.booking, v.customer, ZoneInfo(v.timezone)
+    return s.BookingOut(
+        id=b.id,
+        salon_id=b.salon_id,
+        status=b.status.value,
+        start=local(b.start, tz),
+        end=local(b.end, tz),
+        service_id=b.service_id,
+        staff_id=b.staff_id,
+        source=b.source.value,
+        customer=s.CustomerOut(id=c.id, name=c.name, phone=c.phone, email=c.email),
+        created_at=local(b.created_at, tz),
+    )
+
+
+def receipt(r: BookingReceipt) -> s.BookingCreatedOut:
+    return s.BookingCreatedOut(booking=booking(r.view), manage_token=r.manage_token)
+
+
+def slots(items: Iterable[Slot], tz: str) -> list[s.SlotOut]:
+    zone = ZoneInfo(tz)
+    return [
+        s.SlotOut(start=local(x.start, zone), end=local(x.end, zone), staff_ids=list(x.staff_ids))
+        for x in items
+    ]

@@ -1,0 +1,282 @@
+"""Request and response bodies (msgspec). Requests are frozen and reject unknown fields;
+the options are spelled on each class because type checkers do not inherit them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+
+from domain.booking import BookingSource
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Text = Annotated[str, msgspec.Meta(max_length=2000)]
+Instant = Annotated[datetime, msgspec.Meta(tz=True)]
+WallClock = Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+Phone = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
+
+
+# --- accounts ---------------------------------------------------------------------------------
+class SignUpIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    email: Email
+    password: Annotated[str, msgspec.Meta(min_length=10, max_length=1024)]
+    salon_name: Name
+    timezone: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    country: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$")] = "IN"
+
+
+class SignUpOut(msgspec.Struct, kw_only=True):
+    owner_id: str
+    salon_id: str
+    token: str
+
+
+class LogInIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    email: Annotated[str, msgspec.Meta(max_length=254)]
+    password: Annotated[str, msgspec.Meta(max_length=1024)]
+
+
+class TokenOut(msgspec.Struct, kw_only=True):
+    token: str
+
+
+# --- salon --------------------------------------------------------------------------------------
+class PolicyBody(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    lead_time_minutes: Annotated[int, msgspec.Meta(ge=0, le=525_600)] | None = None
+    horizon_days: Annotated[int, msgspec.Meta(ge=1, le=365)] | None = None
+    slot_step_minutes: Annotated[int, msgspec.Meta(ge=5, le=120)] | None = None
+    cancellation_window_hours: Annotated[int, msgspec.Meta(ge=0, le=8760)] | None = None
+    auto_confirm: bool | None = None
+    verify_new_customers: bool | None = None
+
+
+class SalonPatchIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    name: Name | None = None
+    timezone: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
+    policy: PolicyBody | None = None
+
+
+class SalonOut(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    slug: str
+    timezone: str
+    country: str
+    tier: str
+    policy: PolicyBody
+
+
+class LocationIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    name: Name
+    address: Text | None = None
+    timezone: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
+
+
+class LocationOut(msgspec.Struct, kw_only=True):
+    id: str
+    salon_id: str
+    name: str
+    address: str | None
+    timezone: str | None
+
+
+# --- services and staff -----------------------------------------------------------------------
+class ServiceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    name: Name
+    duration_minutes: Annotated[int, msgspec.Meta(ge=5, le=720)]
+    price_minor: Annotated[int, msgspec.Meta(ge=0, le=10**12)]
+    currency: Currency
+    buffer_after_minutes: Annotated[int, msgspec.Meta(ge=0, le=240)] = 0
+    description: Text | None = None
+
+
+class ServicePatchIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    name: Name | None = None
+    duration_minutes: Annotated[int, msgspec.Meta(ge=5, le=720)] | None = None
+    price_minor: Annotated[int, msgspec.Meta(ge=0, le=10**12)] | None = None
+    currency: Currency | None = None
+    buffer_after_minutes: Annotated[int, msgspec.Meta(ge=0, le=240)] | None = None
+    description: Text | None = None
+    active: bool | None = None
+
+
+class ServiceOut(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    duration_minutes: int
+    price_minor: int
+    currency: str
+    buffer_after_minutes: int
+    description: str | None
+    active: bool
+
+
+class StaffIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    name: Name
+    service_ids: Annotated[list[UUID], msgspec.Meta(max_length=500)]
+    location_id: UUID | None = None
+
+
+class StaffPatchIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    name: Name | None = None
+    service_ids: Annotated[list[UUID], msgspec.Meta(max_length=500)] | None = None
+    location_id: UUID | None = None
+    active: bool | None = None
+
+
+class StaffOut(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    service_ids: list[str]
+    location_id: str | None
+    active: bool
+
+
+class HoursItem(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    weekday: Annotated[int, msgspec.Meta(ge=0, le=6)]
+    start: WallClock
+    end: WallClock
+
+
+class HoursBody(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    weekly: Annotated[list[HoursItem], msgspec.Meta(max_length=200)]
+
+
+class TimeOffIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    start: Instant
+    end: Instant
+    reason: Text | None = None
+
+
+class TimeOffOut(msgspec.Struct, kw_only=True):
+    id: str
+    start: str
+    end: str
+    reason: str | None
+
+
+# --- booking ------------------------------------------------------------------------------------
+class CustomerIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    name: Name
+    phone: Phone
+    email: Email | None = None
+
+
+class BookIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    salon_id: UUID
+    service_id: UUID
+    staff_id: UUID | None = None
+    start: Instant
+    customer: CustomerIn
+    source: BookingSource
+    otp_token: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+class StaffBookIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    service_id: UUID
+    staff_id: UUID | None = None
+    start: Instant
+    customer: CustomerIn
+
+
+class RescheduleIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    start: Instant
+    staff_id: UUID | None = None
+
+
+class StatusIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    status: Literal["completed", "no_show", "cancelled", "confirmed"]
+
+
+class OtpStartIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    salon_id: UUID
+    phone: Phone
+
+
+class OtpVerifyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    salon_id: UUID
+    phone: Phone
+    code: Annotated[str, msgspec.Meta(min_length=1, max_length=12)]
+
+
+class OtpTokenOut(msgspec.Struct, kw_only=True):
+    otp_token: str
+
+
+class CustomerOut(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    phone: str
+    email: str | None
+
+
+class BookingOut(msgspec.Struct, kw_only=True):
+    id: str
+    salon_id: str
+    status: str
+    start: str
+    end: str
+    service_id: str
+    staff_id: str
+    source: str
+    customer: CustomerOut
+    created_at: str
+
+
+class BookingCreatedOut(msgspec.Struct, kw_only=True):
+    booking: BookingOut
+    manage_token: str
+
+
+class SlotOut(msgspec.Struct, kw_only=True):
+    start: str
+    end: str
+    staff_ids: list[str]
+
+
+class AvailabilityOut(msgspec.Struct, kw_only=True):
+    timezone: str
+    slots: list[SlotOut]
+
+
+class PublicSalonOut(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    slug: str
+    timezone: str
+    country: str
+
+
+class PublicServiceOut(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    duration_minutes: int
+    price_minor: int
+    currency: str
+    description: str | None
+
+
+class PublicStaffOut(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    service_ids: list[str]
+
+
+class PublicOfferOut(msgspec.Struct, kw_only=True):
+    salon: PublicSalonOut
+    services: list[PublicServiceOut]
+    staff: list[PublicStaffOut]
+
+
+class ErrorBody(msgspec.Struct, kw_only=True):
+    code: str
+    message: str
+    details: dict[str, object]
+
+
+class ErrorOut(msgspec.Struct, kw_only=True):
+    error: ErrorBody

@@ -1,0 +1,51 @@
+"""The state the in-memory adapters share: plain dicts, copied on transaction start."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from dataclasses import dataclass, field
+
+from application.ports.idempotency_repository import IdempotencyRecord
+from domain.accounts import Owner
+from domain.booking import Booking, Customer
+from domain.catalog import Service, Staff
+from domain.otp import OtpChallenge, OtpGrant
+from domain.salon import Location, Salon
+from domain.schedule import TimeOff, WeeklyInterval
+
+
+@dataclass
+class MemoryState:
+    salons: dict[str, Salon] = field(default_factory=dict)
+    locations: dict[str, Location] = field(default_factory=dict)
+    services: dict[str, Service] = field(default_factory=dict)
+    staff: dict[str, Staff] = field(default_factory=dict)
+    weekly: dict[str, list[WeeklyInterval]] = field(default_factory=dict)
+    time_off: dict[str, TimeOff] = field(default_factory=dict)
+    customers: dict[str, Customer] = field(default_factory=dict)
+    bookings: dict[str, Booking] = field(default_factory=dict)
+    owners: dict[str, Owner] = field(default_factory=dict)
+    tokens: dict[str, tuple[str, bool]] = field(default_factory=dict)  # hash -> (owner, revoked)
+    challenges: dict[tuple[str, str], OtpChallenge] = field(default_factory=dict)
+    grants: dict[str, OtpGrant] = field(default_factory=dict)
+    idempotency: dict[tuple[str, str], IdempotencyRecord] = field(default_factory=dict)
+
+    def snapshot(self) -> MemoryState:
+        return copy.copy(self).deep_dicts()
+
+    def deep_dicts(self) -> MemoryState:
+        # Entities are frozen, so copying each dict (and the weekly lists) isolates a transaction.
+        for name, value in vars(self).items():
+            setattr(
+                self, name, {k: (list(v) if isinstance(v, list) else v) for k, v in value.items()}
+            )
+        return self
+
+
+class MemoryStore:
+    """One in-process database: committed state plus a write lock (the `BEGIN IMMEDIATE`)."""
+
+    def __init__(self) -> None:
+        self.state = MemoryState()
+        self.write_lock = asyncio.Lock()

@@ -1,0 +1,67 @@
+"""In-memory unit of work: a working copy of the state, swapped in on commit."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+from .repositories import (
+    InMemoryAccountRepository,
+    InMemoryBookingRepository,
+    InMemoryCatalogRepository,
+    InMemoryCustomerRepository,
+    InMemoryIdempotencyRepository,
+    InMemoryOtpRepository,
+    InMemorySalonRepository,
+    InMemoryScheduleRepository,
+)
+from .store import MemoryStore
+
+
+class InMemoryUnitOfWork(UnitOfWork):
+    """Writers are serialised by the store's lock, so their checks hold until commit."""
+
+    def __init__(self, store: MemoryStore, *, write: bool) -> None:
+        self._store = store
+        self._write = write
+        self._committed = False
+
+    async def __aenter__(self) -> Self:
+        if self._write:
+            await self._store.write_lock.acquire()
+        self._work = self._store.state.snapshot()
+        self.salons = InMemorySalonRepository(self._work)
+        self.catalog = InMemoryCatalogRepository(self._work)
+        self.schedules = InMemoryScheduleRepository(self._work)
+        self.customers = InMemoryCustomerRepository(self._work)
+        self.bookings = InMemoryBookingRepository(self._work)
+        self.accounts = InMemoryAccountRepository(self._work)
+        self.otp = InMemoryOtpRepository(self._work)
+        self.idempotency = InMemoryIdempotencyRepository(self._work)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._write:
+            self._store.write_lock.release()
+
+    async def commit(self) -> None:
+        if not self._write:
+            raise RuntimeError("commit() on a read-only unit of work")
+        # Publish a copy: the repositories keep writing to `_work`, which stays private.
+        self._store.state = self._work.snapshot()
+        self._committed = True
+
+
+class InMemoryUnitOfWorkFactory(UnitOfWorkFactory):
+    def __init__(self, store: MemoryStore | None = None) -> None:
+        self.store = store or MemoryStore()
+
+    def __call__(self, *, write: bool = False) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self.store, write=write)

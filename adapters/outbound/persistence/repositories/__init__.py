@@ -1,0 +1,21 @@
+"""One SQLAlchemy Core repository per port, each over the unit of work's connection."""
+
+from .accounts import SqlaAccountRepository
+from .bookings import SqlaBookingRepository
+from .catalog import SqlaCatalogRepository
+from .customers import SqlaCustomerRepository
+from .idempotency import SqlaIdempotencyRepository
+from .otp import SqlaOtpRepository
+from .salons import SqlaSalonRepository
+from .schedule import SqlaScheduleRepository
+
+__all__ = [
+    "SqlaAccountRepository",
+    "SqlaBookingRepository",
+    "SqlaCatalogRepository",
+    "SqlaCustomerRepository",
+    "SqlaIdempotencyRepository",
+    "SqlaOtpRepository",
+    "SqlaSalonRepository",
+    "SqlaScheduleRepository",
+]

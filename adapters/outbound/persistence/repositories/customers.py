@@ -1,0 +1,70 @@
+"""Customers of a salon, unique by (salon_id, phone)."""
+
+from __future__ import annotations
+
+from sqlalchemy import RowMapping, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from application.ports.customer_repository import CustomerRepository
+from domain.booking import Customer
+
+from ..errors import guarded_write
+from ..tables import customers
+from ._sql import dialect_insert
+
+
+def _customer(row: RowMapping) -> Customer:
+    return Customer(
+        id=row["id"],
+        salon_id=row["salon_id"],
+        name=row["name"],
+        phone=row["phone"],
+        email=row["email"],
+    )
+
+
+class SqlaCustomerRepository(CustomerRepository):
+    """`get_or_add` inserts with ON CONFLICT DO NOTHING, then reads the row that won."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._conn = connection
+
+    async def get(self, customer_id: str) -> Customer | None:
+        result = await self._conn.execute(select(customers).where(customers.c.id == customer_id))
+        row = result.mappings().first()
+        return None if row is None else _customer(row)
+
+    async def get_by_phone(self, salon_id: str, phone: str) -> Customer | None:
+        result = await self._conn.execute(
+            select(customers).where(customers.c.salon_id == salon_id, customers.c.phone == phone)
+        )
+        row = result.mappings().first()
+        return None if row is None else _customer(row)
+
+    async def get_or_add(self, customer: Customer) -> Customer:
+        statement = (
+            dialect_insert(self._conn, customers)
+            .values(
+                id=customer.id,
+                salon_id=customer.salon_id,
+                name=customer.name,
+                phone=customer.phone,
+                email=customer.email,
+            )
+            .on_conflict_do_nothing(index_elements=[customers.c.salon_id, customers.c.phone])
+        )
+        async with guarded_write(self._conn):
+            await self._conn.execute(statement)
+        stored = await self.get_by_phone(customer.salon_id, customer.phone)
+        if stored is None:  # pragma: no cover - the row was just inserted or already there
+            raise RuntimeError("customer vanished after get_or_add")
+        return stored
+
+    async def update(self, customer: Customer) -> None:
+        statement = (
+            update(customers)
+            .where(customers.c.id == customer.id)
+            .values(name=customer.name, phone=customer.phone, email=customer.email)
+        )
+        async with guarded_write(self._conn):
+            await self._conn.execute(statement)

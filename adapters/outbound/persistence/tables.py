@@ -1,0 +1,249 @@
+"""The schema as SQLAlchemy Core tables (the migrations write the same DDL out by hand).
+
+Ids are UUID strings. Instants are `UtcDateTime` (aware UTC on both backends). Lists that must
+come back "in creation order" carry a per-salon `position`, ties broken by id.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    literal_column,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
+
+from .types import UtcDateTime, WallClockTime
+
+NAMING_CONVENTION: Final = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Statuses that hold a slot; the SQL twin of domain.booking.ACTIVE_STATUSES.
+ACTIVE_STATUS_VALUES: Final = ("pending", "confirmed")
+BOOKINGS_NO_OVERLAP: Final = "bookings_no_overlap"
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _id(name: str = "id", *args: Any, **kwargs: Any) -> Column[str]:
+    return Column(name, String(36), *args, **kwargs)
+
+
+owners = Table(
+    "owners",
+    metadata,
+    _id(primary_key=True),
+    Column("email", Text, nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("email"),
+)
+
+auth_tokens = Table(
+    "auth_tokens",
+    metadata,
+    Column("token_hash", Text, primary_key=True),
+    _id("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+salons = Table(
+    "salons",
+    metadata,
+    _id(primary_key=True),
+    _id("owner_id", ForeignKey("owners.id"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("slug", Text, nullable=False),
+    Column("timezone", Text, nullable=False),
+    Column("country", Text, nullable=False),
+    Column("tier", String(16), nullable=False, server_default="free"),
+    Column("lead_time_minutes", Integer, nullable=False, server_default="120"),
+    Column("horizon_days", Integer, nullable=False, server_default="60"),
+    Column("slot_step_minutes", Integer, nullable=False, server_default="15"),
+    Column("cancellation_window_hours", Integer, nullable=False, server_default="24"),
+    Column("auto_confirm", Boolean, nullable=False, server_default=text("true")),
+    Column("verify_new_customers", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", UtcDateTime, nullable=True),
+    UniqueConstraint("slug"),
+)
+
+locations = Table(
+    "locations",
+    metadata,
+    _id(primary_key=True),
+    _id("salon_id", ForeignKey("salons.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("address", Text, nullable=True),
+    Column("timezone", Text, nullable=True),
+    Index(None, "salon_id", "position"),
+)
+
+services = Table(
+    "services",
+    metadata,
+    _id(primary_key=True),
+    _id("salon_id", ForeignKey("salons.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("price_minor", BigInteger, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("buffer_after_minutes", Integer, nullable=False, server_default="0"),
+    Column("description", Text, nullable=True),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Index(None, "salon_id", "position"),
+)
+
+staff = Table(
+    "staff",
+    metadata,
+    _id(primary_key=True),
+    _id("salon_id", ForeignKey("salons.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    _id("location_id", ForeignKey("locations.id"), nullable=True),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Index(None, "salon_id", "position"),
+)
+
+staff_services = Table(
+    "staff_services",
+    metadata,
+    _id("staff_id", ForeignKey("staff.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    _id("service_id", ForeignKey("services.id"), nullable=False, index=True),
+    PrimaryKeyConstraint("staff_id", "position"),
+)
+
+weekly_hours = Table(
+    "weekly_hours",
+    metadata,
+    _id("staff_id", ForeignKey("staff.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("weekday", Integer, nullable=False),
+    Column("start", WallClockTime, nullable=False),
+    Column("end", WallClockTime, nullable=False),
+    PrimaryKeyConstraint("staff_id", "position"),
+)
+
+time_off = Table(
+    "time_off",
+    metadata,
+    _id(primary_key=True),
+    _id("staff_id", ForeignKey("staff.id", ondelete="CASCADE"), nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime, nullable=False),
+    Column("reason", Text, nullable=True),
+    Index(None, "staff_id", "starts_at"),
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    _id(primary_key=True),
+    _id("salon_id", ForeignKey("salons.id"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("phone", Text, nullable=False),
+    Column("email", Text, nullable=True),
+    UniqueConstraint("salon_id", "phone"),
+)
+
+bookings = Table(
+    "bookings",
+    metadata,
+    _id(primary_key=True),
+    _id("salon_id", ForeignKey("salons.id"), nullable=False),
+    _id("service_id", ForeignKey("services.id"), nullable=False),
+    _id("staff_id", ForeignKey("staff.id"), nullable=False),
+    _id("customer_id", ForeignKey("customers.id"), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime, nullable=False),
+    Column("occupied_until", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("manage_token_hash", Text, nullable=False),
+    UniqueConstraint("manage_token_hash"),
+    Index(None, "staff_id", "starts_at"),
+    Index(None, "salon_id", "starts_at"),
+    # PostgreSQL only: the store is the final arbiter of "never two bookings at once".
+    ExcludeConstraint(
+        (literal_column("staff_id"), "="),
+        (
+            func.tstzrange(
+                literal_column("starts_at"),
+                literal_column("occupied_until"),
+                literal_column("'[)'"),
+            ),
+            "&&",
+        ),
+        name=BOOKINGS_NO_OVERLAP,
+        using="gist",
+        where=text("status IN ('pending', 'confirmed')"),
+    ).ddl_if(dialect="postgresql"),
+)
+
+otp_challenges = Table(
+    "otp_challenges",
+    metadata,
+    _id("salon_id", ForeignKey("salons.id"), nullable=False),
+    Column("phone", Text, nullable=False),
+    Column("code_hash", Text, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("failed_attempts", Integer, nullable=False, server_default="0"),
+    Column("locked_until", UtcDateTime, nullable=True),
+    PrimaryKeyConstraint("salon_id", "phone"),
+)
+
+otp_grants = Table(
+    "otp_grants",
+    metadata,
+    Column("token_hash", Text, primary_key=True),
+    _id("salon_id", ForeignKey("salons.id"), nullable=False),
+    Column("phone", Text, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("fingerprint", Text, nullable=False),
+    _id("booking_id", nullable=False),
+    Column("manage_token", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, index=True),
+    PrimaryKeyConstraint("scope", "key"),
+)
+
+otp_outbox = Table(
+    "otp_outbox",
+    metadata,
+    _id(primary_key=True),
+    _id("salon_id", nullable=False),
+    Column("phone", Text, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "salon_id", "created_at"),
+)

@@ -1,0 +1,101 @@
+"""One database transaction over every repository."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+from .repositories import (
+    SqlaAccountRepository,
+    SqlaBookingRepository,
+    SqlaCatalogRepository,
+    SqlaCustomerRepository,
+    SqlaIdempotencyRepository,
+    SqlaOtpRepository,
+    SqlaSalonRepository,
+    SqlaScheduleRepository,
+)
+
+if TYPE_CHECKING:
+    from .database import Database
+
+
+class SqlaUnitOfWork(UnitOfWork):
+    """A connection and its transaction; leaving the block rolls back what was not committed.
+
+    A write unit runs on the database's writer engine, whose BEGIN on SQLite is
+    `BEGIN IMMEDIATE`: the write lock is held from the first statement until commit, so a
+    check made inside the unit (the booking overlap re-check) stays true until commit.
+    """
+
+    salons: SqlaSalonRepository
+    catalog: SqlaCatalogRepository
+    schedules: SqlaScheduleRepository
+    customers: SqlaCustomerRepository
+    bookings: SqlaBookingRepository
+    accounts: SqlaAccountRepository
+    otp: SqlaOtpRepository
+    idempotency: SqlaIdempotencyRepository
+
+    def __init__(self, engine: AsyncEngine, *, write: bool) -> None:
+        self._engine = engine
+        self._write = write
+        self._connection: AsyncConnection | None = None
+
+    async def __aenter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("this unit of work is already open")
+        connection = await self._engine.connect()
+        try:
+            await connection.begin()
+        except BaseException:
+            await connection.close()
+            raise
+        self._connection = connection
+        self.salons = SqlaSalonRepository(connection)
+        self.catalog = SqlaCatalogRepository(connection)
+        self.schedules = SqlaScheduleRepository(connection)
+        self.customers = SqlaCustomerRepository(connection)
+        self.bookings = SqlaBookingRepository(connection)
+        self.accounts = SqlaAccountRepository(connection)
+        self.otp = SqlaOtpRepository(connection)
+        self.idempotency = SqlaIdempotencyRepository(connection)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            if connection.in_transaction():
+                await connection.rollback()
+        finally:
+            await connection.close()
+
+    async def commit(self) -> None:
+        """Commit the work so far; work done after it is a new transaction (rolled back at
+        exit unless committed again)."""
+        if not self._write:
+            raise RuntimeError("commit() on a read-only unit of work")
+        if self._connection is None:
+            raise RuntimeError("commit() outside `async with`")
+        await self._connection.commit()
+
+
+class SqlaUnitOfWorkFactory(UnitOfWorkFactory):
+    """Makes units on the database's reader engine, or its writer engine for `write=True`."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def __call__(self, *, write: bool = False) -> SqlaUnitOfWork:
+        return SqlaUnitOfWork(self._database.engine(write=write), write=write)

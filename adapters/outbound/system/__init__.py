@@ -1,0 +1,1 @@
+"""Adapters for the process itself: the clock, password hashing, phone parsing."""

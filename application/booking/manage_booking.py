@@ -1,0 +1,84 @@
+"""The customer's manage link: see, cancel or reschedule their booking within policy."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from application.booking.placing import place
+from application.booking.slots import Occupancy, alternatives, offered_slots, qualified
+from application.booking.views import BookingView, view_of
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.security import hash_secret
+from application.tenancy import salon_service, salon_staff
+from domain.availability import local_date_of
+from domain.booking import Booking, BookingStatus
+from domain.errors import NotFound, SlotUnavailable
+from domain.salon import Salon
+
+
+async def _by_token(uow: UnitOfWork, token: str) -> tuple[Booking, Salon]:
+    booking = await uow.bookings.get_by_manage_token_hash(hash_secret(token)) if token else None
+    salon = await uow.salons.get(booking.salon_id) if booking else None
+    if booking is None or salon is None:
+        raise NotFound("Booking not found.")
+    return booking, salon
+
+
+class ManageBooking:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    async def view(self, token: str) -> BookingView:
+        async with self._uow() as uow:
+            booking, salon = await _by_token(uow, token)
+            return await view_of(uow, booking, salon.timezone)
+
+    async def cancel(self, token: str) -> BookingView:
+        async with self._uow(write=True) as uow:
+            booking, salon = await _by_token(uow, token)
+            booking.ensure_customer_may_change(
+                self._clock.now(), salon.policy.cancellation_window_hours
+            )
+            cancelled = replace(booking, status=BookingStatus.CANCELLED)
+            await uow.bookings.update(cancelled)
+            view = await view_of(uow, cancelled, salon.timezone)
+            await uow.commit()
+        return view
+
+    async def reschedule(self, token: str, start: datetime, staff_id: str | None) -> BookingView:
+        """Release the old time and hold the new one in one transaction. The booking keeps
+        the duration and buffer it was made with."""
+        now = self._clock.now()
+        async with self._uow(write=True) as uow:
+            booking, salon = await _by_token(uow, token)
+            booking.ensure_customer_may_change(now, salon.policy.cancellation_window_hours)
+            service = await salon_service(uow, salon.id, booking.service_id)
+            occupancy = Occupancy(booking.end - booking.start, booking.occupied_until - booking.end)
+            if staff_id is not None:
+                candidates = qualified([await salon_staff(uow, salon.id, staff_id)], service)
+            else:
+                candidates = qualified(await uow.catalog.staff(salon.id), service)
+            ids = [s.id for s in candidates]
+            slots = await offered_slots(
+                uow, salon, occupancy, ids, local_date_of(start, salon.zone), 1, now, booking.id
+            )
+            free = next((s.staff_ids for s in slots if s.start == start), ())
+            # The current staff member keeps the booking when free; else anyone free, by id.
+            ordered = sorted(free, key=lambda sid: (sid != booking.staff_id, sid))
+            moved = await place(
+                uow,
+                ordered,
+                lambda sid: booking.moved(start, sid, occupancy.duration, occupancy.buffer_after),
+                update=True,
+            )
+            if moved is None:
+                raise SlotUnavailable(
+                    "That time is not available.",
+                    await alternatives(uow, salon, occupancy, ids, start, now, booking.id),
+                    salon.timezone,
+                )
+            view = await view_of(uow, moved, salon.timezone)
+            await uow.commit()
+        return view

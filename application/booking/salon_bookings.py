@@ -1,0 +1,131 @@
+"""The salon's own view of bookings: list, create for a customer, change status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from application.actor import Actor
+from application.booking.customers import CustomerDetails, normalized, upsert_customer
+from application.booking.placing import by_fewest_bookings, place
+from application.booking.slots import Occupancy, alternatives, day_window, qualified
+from application.booking.views import BookingReceipt, BookingView, view_of
+from application.ports.clock import Clock
+from application.ports.phone_numbers import PhoneNumbers
+from application.ports.unit_of_work import UnitOfWorkFactory
+from application.security import hash_secret, new_id, new_secret
+from application.tenancy import owned_salon, salon_booking, salon_service, salon_staff
+from domain.availability import local_date_of
+from domain.booking import Booking, BookingSource, BookingStatus
+from domain.errors import SlotUnavailable
+from domain.placement import fits
+
+
+@dataclass(frozen=True, slots=True)
+class BookingFilter:
+    start_from: datetime | None = None
+    start_to: datetime | None = None
+    source: BookingSource | None = None
+    status: BookingStatus | None = None
+
+
+class SalonBookings:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, phones: PhoneNumbers) -> None:
+        self._uow, self._clock, self._phones = uow, clock, phones
+
+    async def list(
+        self, actor: Actor, salon_id: str, filters: BookingFilter
+    ) -> Sequence[BookingView]:
+        async with self._uow() as uow:
+            salon = await owned_salon(uow, actor, salon_id)
+            found = await uow.bookings.search(
+                salon_id,
+                start_from=filters.start_from,
+                start_to=filters.start_to,
+                source=filters.source,
+                status=filters.status,
+            )
+            return [await view_of(uow, b, salon.timezone) for b in found]
+
+    async def create(
+        self,
+        actor: Actor,
+        salon_id: str,
+        *,
+        service_id: str,
+        staff_id: str | None,
+        start: datetime,
+        customer: CustomerDetails,
+    ) -> BookingReceipt:
+        """A staff-made booking: no lead time, horizon, grid or phone check, but inside the
+        staff member's hours and never overlapping."""
+        now = self._clock.now()
+        async with self._uow(write=True) as uow:
+            salon = await owned_salon(uow, actor, salon_id)
+            service = await salon_service(uow, salon_id, service_id)
+            if staff_id is not None:
+                candidates = qualified([await salon_staff(uow, salon_id, staff_id)], service)
+            else:
+                candidates = qualified(await uow.catalog.staff(salon_id), service)
+            details = normalized(customer, salon, self._phones)
+            occupancy = Occupancy.of(service)
+            ids = [s.id for s in candidates]
+            window = day_window(salon, local_date_of(start, salon.zone), 1, occupancy)
+            weekly = await uow.schedules.weekly(ids)
+            off = await uow.schedules.time_off_between(ids, *window)
+            busy = await uow.bookings.occupied(ids, *window)
+            free = [
+                sid
+                for sid in ids
+                if fits(
+                    weekly[sid],
+                    [*off.get(sid, ()), *busy.get(sid, ())],
+                    salon.zone,
+                    start,
+                    occupancy.duration,
+                    occupancy.buffer_after,
+                )
+            ]
+            person = await upsert_customer(uow, salon_id, details)
+            token = new_secret()
+
+            def make(sid: str) -> Booking:
+                return Booking(
+                    id=new_id(),
+                    salon_id=salon_id,
+                    service_id=service.id,
+                    staff_id=sid,
+                    customer_id=person.id,
+                    status=BookingStatus.CONFIRMED,
+                    source=BookingSource.STAFF,
+                    start=start,
+                    end=start + occupancy.duration,
+                    occupied_until=start + occupancy.duration + occupancy.buffer_after,
+                    created_at=now,
+                    manage_token_hash=hash_secret(token),
+                )
+
+            booking = await place(uow, await by_fewest_bookings(uow, salon, free, start), make)
+            if booking is None:
+                raise SlotUnavailable(
+                    "That time is not available.",
+                    await alternatives(uow, salon, occupancy, ids, start, now),
+                    salon.timezone,
+                )
+            view = await view_of(uow, booking, salon.timezone)
+            await uow.commit()
+        return BookingReceipt(view=view, manage_token=token)
+
+    async def change_status(
+        self, actor: Actor, salon_id: str, booking_id: str, status: BookingStatus
+    ) -> BookingView:
+        async with self._uow(write=True) as uow:
+            salon = await owned_salon(uow, actor, salon_id)
+            booking = await salon_booking(uow, salon_id, booking_id)
+            updated = booking.with_status(status)
+            if updated != booking:
+                await uow.bookings.update(updated)
+            view = await view_of(uow, updated, salon.timezone)
+            await uow.commit()
+        return view

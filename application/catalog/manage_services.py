@@ -1,0 +1,91 @@
+"""Owner manages the salon's services: create, list, edit, deactivate."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from application.actor import Actor
+from application.ports.unit_of_work import UnitOfWorkFactory
+from application.security import new_id
+from application.tenancy import owned_salon, salon_service
+from domain.catalog import Service
+
+EDITABLE = frozenset(
+    {
+        "name",
+        "duration_minutes",
+        "price_minor",
+        "currency",
+        "buffer_after_minutes",
+        "description",
+        "active",
+    }
+)
+
+
+class ManageServices:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def create(
+        self,
+        actor: Actor,
+        salon_id: str,
+        *,
+        name: str,
+        duration_minutes: int,
+        price_minor: int,
+        currency: str,
+        buffer_after_minutes: int = 0,
+        description: str | None = None,
+    ) -> Service:
+        service = Service(
+            id=new_id(),
+            salon_id=salon_id,
+            name=name.strip(),
+            duration_minutes=duration_minutes,
+            price_minor=price_minor,
+            currency=currency,
+            buffer_after_minutes=buffer_after_minutes,
+            description=description,
+        )
+        service.validate()
+        async with self._uow(write=True) as uow:
+            await owned_salon(uow, actor, salon_id)
+            await uow.catalog.add_service(service)
+            await uow.commit()
+        return service
+
+    async def list(
+        self, actor: Actor, salon_id: str, *, include_inactive: bool = False
+    ) -> Sequence[Service]:
+        async with self._uow() as uow:
+            await owned_salon(uow, actor, salon_id)
+            return await uow.catalog.services(salon_id, include_inactive=include_inactive)
+
+    async def get(self, actor: Actor, salon_id: str, service_id: str) -> Service:
+        async with self._uow() as uow:
+            await owned_salon(uow, actor, salon_id)
+            return await salon_service(uow, salon_id, service_id)
+
+    async def update(
+        self, actor: Actor, salon_id: str, service_id: str, changes: dict[str, Any]
+    ) -> Service:
+        unknown = set(changes) - EDITABLE
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        if "name" in changes and isinstance(changes["name"], str):
+            changes = {**changes, "name": changes["name"].strip()}
+        async with self._uow(write=True) as uow:
+            await owned_salon(uow, actor, salon_id)
+            updated = replace(await salon_service(uow, salon_id, service_id), **changes)
+            updated.validate()
+            await uow.catalog.update_service(updated)
+            await uow.commit()
+        return updated
+
+    async def deactivate(self, actor: Actor, salon_id: str, service_id: str) -> None:
+        """Existing bookings stay; the service is no longer offered."""
+        await self.update(actor, salon_id, service_id, {"active": False})

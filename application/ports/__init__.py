@@ -1,0 +1,1 @@
+"""Ports: typing.Protocol classes, one per module, each documenting its contract."""

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from application.ports.account_repository import AccountRepository
+from application.ports.booking_repository import BookingRepository
+from application.ports.catalog_repository import CatalogRepository
+from application.ports.customer_repository import CustomerRepository
+from application.ports.idempotency_repository import IdempotencyRepository
+from application.ports.otp_repository import OtpRepository
+from application.ports.salon_repository import SalonRepository
+from application.ports.schedule_repository import ScheduleRepository
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository.
+
+    `async with uow:` opens it; leaving the block rolls back unless `await uow.commit()` was
+    reached. A unit made with `write=True` takes the write lock up front where the store needs
+    one (SQLite: BEGIN IMMEDIATE), so checks made inside it stay true until commit.
+    """
+
+    salons: SalonRepository
+    catalog: CatalogRepository
+    schedules: ScheduleRepository
+    customers: CustomerRepository
+    bookings: BookingRepository
+    accounts: AccountRepository
+    otp: OtpRepository
+    idempotency: IdempotencyRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Makes a fresh unit of work; `write=True` for units that change state."""
+
+    def __call__(self, *, write: bool = False) -> UnitOfWork: ...

@@ -1,0 +1,94 @@
+"""Owner reads and edits their salon (name, time zone, booking policy) and its locations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from application.actor import Actor
+from application.ports.unit_of_work import UnitOfWorkFactory
+from application.security import new_id
+from application.tenancy import owned_salon
+from domain.errors import NotFound, ValidationFailed
+from domain.salon import Location, Salon, Tier, parse_timezone
+
+
+class ManageSalon:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def get(self, actor: Actor, salon_id: str) -> Salon:
+        async with self._uow() as uow:
+            return await owned_salon(uow, actor, salon_id)
+
+    async def update(
+        self,
+        actor: Actor,
+        salon_id: str,
+        *,
+        name: str | None = None,
+        timezone: str | None = None,
+        policy: dict[str, Any] | None = None,
+    ) -> Salon:
+        """Partial update; `policy` fields merge into the current policy."""
+        changes: dict[str, Any] = {}
+        if name is not None:
+            if not name.strip() or len(name) > 200:
+                raise ValidationFailed("Invalid name.", {"name": "must be 1 to 200 characters"})
+            changes["name"] = name.strip()
+        if timezone is not None:
+            parse_timezone(timezone)
+            changes["timezone"] = timezone
+        async with self._uow(write=True) as uow:
+            salon = await owned_salon(uow, actor, salon_id)
+            if policy:
+                changes["policy"] = salon.policy.merged(policy)
+            updated = replace(salon, **changes)
+            await uow.salons.update(updated)
+            await uow.commit()
+        return updated
+
+    async def add_location(
+        self,
+        actor: Actor,
+        salon_id: str,
+        *,
+        name: str,
+        address: str | None = None,
+        timezone: str | None = None,
+    ) -> Location:
+        if not name.strip() or len(name) > 200:
+            raise ValidationFailed("Invalid name.", {"name": "must be 1 to 200 characters"})
+        if timezone is not None:
+            parse_timezone(timezone)
+        location = Location(
+            id=new_id(), salon_id=salon_id, name=name.strip(), address=address, timezone=timezone
+        )
+        async with self._uow(write=True) as uow:
+            await owned_salon(uow, actor, salon_id)
+            await uow.salons.add_location(location)
+            await uow.commit()
+        return location
+
+    async def locations(self, actor: Actor, salon_id: str) -> Sequence[Location]:
+        async with self._uow() as uow:
+            await owned_salon(uow, actor, salon_id)
+            return await uow.salons.locations(salon_id)
+
+
+class SetTier:
+    """Operator command: owners cannot change their own plan through the API."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def __call__(self, salon_id: str, tier: Tier) -> Salon:
+        async with self._uow(write=True) as uow:
+            salon = await uow.salons.get(salon_id)
+            if salon is None:
+                raise NotFound("Salon not found.")
+            updated = replace(salon, tier=tier)
+            await uow.salons.update(updated)
+            await uow.commit()
+        return updated

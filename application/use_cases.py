@@ -1,0 +1,33 @@
+"""The registry of use cases that inbound adapters call; built by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.accounts.log_in import Authenticate, LogIn, LogOut
+from application.accounts.sign_up import SignUp
+from application.booking.book_appointment import BookAppointment
+from application.booking.browse import Browse
+from application.booking.manage_booking import ManageBooking
+from application.booking.salon_bookings import SalonBookings
+from application.catalog.manage_services import ManageServices
+from application.catalog.manage_staff import ManageStaff
+from application.salons.manage_salon import ManageSalon, SetTier
+from application.verification.verify_phone import PhoneVerification
+
+
+@dataclass(frozen=True, slots=True)
+class UseCases:
+    sign_up: SignUp
+    log_in: LogIn
+    log_out: LogOut
+    authenticate: Authenticate
+    salons: ManageSalon
+    set_tier: SetTier
+    services: ManageServices
+    staff: ManageStaff
+    browse: Browse
+    book: BookAppointment
+    manage_booking: ManageBooking
+    salon_bookings: SalonBookings
+    phone_verification: PhoneVerification

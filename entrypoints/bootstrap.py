@@ -1,0 +1,115 @@
+"""The one composition root: settings in, a wired object graph out.
+
+The HTTP app, the CLI and the tests all call `bootstrap`; keyword overrides replace any adapter
+(tests pass fakes). Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from adapters.outbound.memory import InMemoryUnitOfWorkFactory
+from adapters.outbound.memory.otp_sender import InMemoryOtpSender
+from adapters.outbound.persistence.database import Database
+from adapters.outbound.persistence.otp_outbox import SqlaOtpOutbox
+from adapters.outbound.system.clock import SystemClock
+from adapters.outbound.system.password_hasher import ScryptPasswordHasher
+from adapters.outbound.system.phone_numbers import LibPhoneNumbers
+from application.accounts.log_in import Authenticate, LogIn, LogOut
+from application.accounts.sign_up import SignUp
+from application.booking.book_appointment import BookAppointment
+from application.booking.browse import Browse
+from application.booking.manage_booking import ManageBooking
+from application.booking.salon_bookings import SalonBookings
+from application.catalog.manage_services import ManageServices
+from application.catalog.manage_staff import ManageStaff
+from application.ports.clock import Clock
+from application.ports.otp_sender import OtpSender
+from application.ports.password_hasher import PasswordHasher
+from application.ports.phone_numbers import PhoneNumbers
+from application.ports.unit_of_work import UnitOfWorkFactory
+from application.salons.manage_salon import ManageSalon, SetTier
+from application.use_cases import UseCases
+from application.verification.verify_phone import PhoneVerification
+from entrypoints.settings import Settings
+
+MEMORY_URL = "memory://"
+
+
+@dataclass
+class Container:
+    settings: Settings
+    use_cases: UseCases
+    clock: Clock
+    otp_sender: OtpSender
+    database: Database | None = None
+    health_checks: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        if self.database is not None:
+            await self.database.dispose()
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    uow: UnitOfWorkFactory | None = None,
+    clock: Clock | None = None,
+    otp_sender: OtpSender | None = None,
+    phones: PhoneNumbers | None = None,
+    hasher: PasswordHasher | None = None,
+) -> Container:
+    database: Database | None = None
+    checks: dict[str, Callable[[], Awaitable[bool]]] = {}
+    if uow is None:
+        if settings.database_url == MEMORY_URL:
+            uow = InMemoryUnitOfWorkFactory()
+        else:
+            database = Database.connect(settings.database_url)
+            uow = database.uow_factory()
+            checks["database"] = database.ping
+    if "database" not in checks:
+        checks["database"] = _always_ok
+    clock = clock or SystemClock()
+    phones = phones or LibPhoneNumbers()
+    hasher = hasher or ScryptPasswordHasher()
+    if otp_sender is None:
+        # Embedded mode: codes go to a table the demo can show (a real SMS adapter comes later).
+        otp_sender = SqlaOtpOutbox(database) if database is not None else InMemoryOtpSender()
+    use_cases = UseCases(
+        sign_up=SignUp(uow, clock, hasher, phones),
+        log_in=LogIn(uow, clock, hasher),
+        log_out=LogOut(uow),
+        authenticate=Authenticate(uow),
+        salons=ManageSalon(uow),
+        set_tier=SetTier(uow),
+        services=ManageServices(uow),
+        staff=ManageStaff(uow),
+        browse=Browse(uow, clock),
+        book=BookAppointment(uow, clock, phones),
+        manage_booking=ManageBooking(uow, clock),
+        salon_bookings=SalonBookings(uow, clock, phones),
+        phone_verification=PhoneVerification(uow, clock, phones, otp_sender, settings.secret_key),
+    )
+    return Container(
+        settings=settings,
+        use_cases=use_cases,
+        clock=clock,
+        otp_sender=otp_sender,
+        database=database,
+        health_checks=checks,
+    )
+
+
+async def _always_ok() -> bool:
+    return True
+
+
+def describe(container: Container) -> Mapping[str, Any]:
+    """What the container was built with, for the startup log line."""
+    return {
+        "database": container.settings.database_url.split("@")[-1],
+        "embedded": container.settings.embedded,
+    }

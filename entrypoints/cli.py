@@ -1,0 +1,122 @@
+"""`salonhub`: serve, migrate, seed the demo, operate salons."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from adapters.outbound.persistence.migrate import upgrade
+from domain.errors import DomainError
+from domain.salon import Tier
+from entrypoints.bootstrap import MEMORY_URL, bootstrap
+from entrypoints.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
+from entrypoints.settings import Settings, SettingsError, load_settings
+
+
+def _migrate(settings: Settings) -> None:
+    if settings.database_url != MEMORY_URL:
+        asyncio.run(upgrade(settings.database_url))
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from entrypoints.http import app_from_env
+
+    if not args.no_migrate:
+        _migrate(settings)
+    uvicorn.run(
+        app_from_env(settings),
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        access_log=False,
+        proxy_headers=False,
+    )
+    return 0
+
+
+def _demo(settings: Settings) -> int:
+    _migrate(settings)
+
+    async def run() -> dict[str, str]:
+        container = bootstrap(settings)
+        try:
+            return await seed_demo(container.use_cases)
+        finally:
+            await container.close()
+
+    made = asyncio.run(run())
+    base = settings.public_url
+    salon_id = made["salon_id"]
+    book = f"{base}/api/book/social/{salon_id}"
+    print(f"""Demo salon ready: Glow Studio Bandra (Asia/Kolkata, INR)
+  salon id:        {salon_id}
+  owner login:     {DEMO_EMAIL} / {DEMO_PASSWORD}
+  owner token:     {made["token"]}
+  public offer:    {book}
+  availability:    {book}/availability?service_id={made["first_service_id"]}&days=7
+  admin (API):     {base}/api/salons/{salon_id}  (Authorization: Bearer <owner token>)
+  OTP codes sent:  {base}/api/dev/otp-outbox?salon_id={salon_id}
+  API docs:        {base}/schema""")
+    return 0
+
+
+def _set_tier(settings: Settings, salon_id: str, tier: str) -> int:
+    async def run() -> None:
+        container = bootstrap(settings)
+        try:
+            await container.use_cases.set_tier(salon_id, Tier(tier))
+        finally:
+            await container.close()
+
+    asyncio.run(run())
+    print(f"salon {salon_id} is now on the {tier} plan")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="salonhub", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the HTTP service (migrates first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-migrate", action="store_true")
+    db = sub.add_parser("db", help="database commands")
+    db.add_subparsers(dest="db_command", required=True).add_parser(
+        "upgrade", help="apply migrations to SALONHUB_DATABASE_URL"
+    )
+    sub.add_parser("demo", help="seed the demo salon and print its URLs")
+    salon = sub.add_parser("salon", help="operator commands for salons")
+    tier = salon.add_subparsers(dest="salon_command", required=True).add_parser(
+        "set-tier", help="change a salon's plan"
+    )
+    tier.add_argument("salon_id")
+    tier.add_argument("tier", choices=[t.value for t in Tier])
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = load_settings()
+        if args.command == "serve":
+            return _serve(settings, args)
+        if args.command == "db":
+            _migrate(settings)
+            print("database is at the latest revision")
+            return 0
+        if args.command == "demo":
+            return _demo(settings)
+        return _set_tier(settings, args.salon_id, args.tier)
+    except (SettingsError, DomainError) as exc:
+        print(f"salonhub: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
