@@ -24,6 +24,7 @@ from application.tenancy import public_salon, salon_service, salon_staff
 from domain.availability import local_date_of
 from domain.booking import Booking, BookingSource, BookingStatus
 from domain.errors import Conflict, IdempotencyKeyReused, SlotUnavailable, VerificationRequired
+from domain.time_range import checked_instant
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
 SCOPE = "book:create"
@@ -84,6 +85,7 @@ class BookAppointment:
 
     async def _book(self, req: BookRequest, idem: tuple[str, str] | None) -> BookingReceipt:
         now = self._clock.now()
+        checked_instant(req.start, "start")
         async with self._uow(write=True) as uow:
             if idem is not None:
                 record = await uow.idempotency.get(SCOPE, idem[0], now - IDEMPOTENCY_TTL)

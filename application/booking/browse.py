@@ -14,6 +14,7 @@ from domain.availability import Slot
 from domain.catalog import Service, Staff
 from domain.errors import NotFound, ValidationFailed
 from domain.salon import Salon
+from domain.time_range import checked_date
 
 MAX_DAYS = 14
 
@@ -58,6 +59,7 @@ class Browse:
     ) -> tuple[Salon, list[Slot]]:
         if not 1 <= days <= MAX_DAYS:
             raise ValidationFailed("Invalid days.", {"days": f"must be 1 to {MAX_DAYS}"})
+        checked_date(first, "date")
         async with self._uow() as uow:
             salon = await public_salon(uow, salon_id)
             service = await salon_service(uow, salon_id, service_id)

@@ -16,6 +16,7 @@ from domain.availability import local_date_of
 from domain.booking import Booking, BookingStatus
 from domain.errors import NotFound, SlotUnavailable
 from domain.salon import Salon
+from domain.time_range import checked_instant
 
 
 async def _by_token(uow: UnitOfWork, token: str) -> tuple[Booking, Salon]:
@@ -51,6 +52,7 @@ class ManageBooking:
         """Release the old time and hold the new one in one transaction. The booking keeps
         the duration and buffer it was made with."""
         now = self._clock.now()
+        checked_instant(start, "start")
         async with self._uow(write=True) as uow:
             booking, salon = await _by_token(uow, token)
             booking.ensure_customer_may_change(now, salon.policy.cancellation_window_hours)

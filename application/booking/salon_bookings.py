@@ -20,6 +20,7 @@ from domain.availability import local_date_of
 from domain.booking import Booking, BookingSource, BookingStatus
 from domain.errors import SlotUnavailable
 from domain.placement import fits
+from domain.time_range import checked_instant
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,9 @@ class SalonBookings:
     async def list(
         self, actor: Actor, salon_id: str, filters: BookingFilter
     ) -> Sequence[BookingView]:
+        for name, value in (("from", filters.start_from), ("to", filters.start_to)):
+            if value is not None:
+                checked_instant(value, name)
         async with self._uow() as uow:
             salon = await owned_salon(uow, actor, salon_id)
             found = await uow.bookings.search(
@@ -61,6 +65,7 @@ class SalonBookings:
         """A staff-made booking: no lead time, horizon, grid or phone check, but inside the
         staff member's hours and never overlapping."""
         now = self._clock.now()
+        checked_instant(start, "start")
         async with self._uow(write=True) as uow:
             salon = await owned_salon(uow, actor, salon_id)
             service = await salon_service(uow, salon_id, service_id)

@@ -14,6 +14,7 @@ from application.tenancy import owned_salon, salon_service, salon_staff
 from domain.catalog import Staff
 from domain.errors import NotFound, ValidationFailed
 from domain.schedule import TimeOff, WeeklyInterval, validate_weekly
+from domain.time_range import checked_instant
 
 EDITABLE = frozenset({"name", "service_ids", "location_id", "active"})
 
@@ -132,6 +133,8 @@ class ManageStaff:
         end: datetime,
         reason: str | None = None,
     ) -> TimeOff:
+        checked_instant(start, "start")
+        checked_instant(end, "end")
         if end <= start:
             raise ValidationFailed(
                 "Time off must end after it starts.", {"end": "must be after start"}

@@ -27,8 +27,20 @@ MAX_BODY_BYTES = 1024 * 1024
 _JSON_TYPES = ("application/json",)
 
 
-async def require_json(request: Request[Any, Any, Any]) -> Response[Any] | None:
-    """A body on an API route must be declared JSON (400 otherwise)."""
+async def guard_request(request: Request[Any, Any, Any]) -> Response[Any] | None:
+    """Refuse what no handler can mean: NUL in the path or query (no id or value contains one),
+    and a body on an API route that is not declared JSON."""
+    if "\x00" in request.scope["path"]:
+        return envelope(404, "not_found", "Not found.")
+    if "\x00" in request.scope.get("query_string", b"").decode("latin-1", "replace") or any(
+        "\x00" in value for _, value in request.query_params.multi_items()
+    ):
+        return envelope(
+            422,
+            "validation_error",
+            "Query values must not contain NUL.",
+            {"fields": {"query": "contains NUL"}},
+        )
     if request.method not in ("POST", "PUT", "PATCH") or not request.url.path.startswith("/api/"):
         return None
     length = request.headers.get("content-length")
@@ -64,7 +76,7 @@ def create_app(
         ],
         dependencies={"use_cases": Provide(provide_use_cases, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
-        before_request=require_json,
+        before_request=guard_request,
         request_max_body_size=MAX_BODY_BYTES,
         state=State({"use_cases": use_cases, "health_checks": dict(health_checks)}),
         on_shutdown=list(on_shutdown),

@@ -11,21 +11,25 @@ import msgspec
 
 from domain.booking import BookingSource
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Text = Annotated[str, msgspec.Meta(max_length=2000)]
+# No string may carry a NUL (PostgreSQL text cannot hold one): refused here as a 422.
+_PRINTABLE = r"^[^\x00]*$"
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=_PRINTABLE)]
+Text = Annotated[str, msgspec.Meta(max_length=2000, pattern=_PRINTABLE)]
+ZoneName = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=_PRINTABLE)]
+Secret = Annotated[str, msgspec.Meta(max_length=1024, pattern=_PRINTABLE)]
 Instant = Annotated[datetime, msgspec.Meta(tz=True)]
 WallClock = Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
-Phone = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
+Phone = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=_PRINTABLE)]
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=_PRINTABLE)]
 
 
 # --- accounts ---------------------------------------------------------------------------------
 class SignUpIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     email: Email
-    password: Annotated[str, msgspec.Meta(min_length=10, max_length=1024)]
+    password: Annotated[str, msgspec.Meta(min_length=10, max_length=1024, pattern=_PRINTABLE)]
     salon_name: Name
-    timezone: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    timezone: ZoneName
     country: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$")] = "IN"
 
 
@@ -36,8 +40,8 @@ class SignUpOut(msgspec.Struct, kw_only=True):
 
 
 class LogInIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
-    email: Annotated[str, msgspec.Meta(max_length=254)]
-    password: Annotated[str, msgspec.Meta(max_length=1024)]
+    email: Annotated[str, msgspec.Meta(max_length=254, pattern=_PRINTABLE)]
+    password: Secret
 
 
 class TokenOut(msgspec.Struct, kw_only=True):
@@ -56,7 +60,7 @@ class PolicyBody(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class SalonPatchIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     name: Name | None = None
-    timezone: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
+    timezone: ZoneName | None = None
     policy: PolicyBody | None = None
 
 
@@ -73,7 +77,7 @@ class SalonOut(msgspec.Struct, kw_only=True):
 class LocationIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     name: Name
     address: Text | None = None
-    timezone: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
+    timezone: ZoneName | None = None
 
 
 class LocationOut(msgspec.Struct, kw_only=True):
@@ -173,7 +177,7 @@ class BookIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=Tr
     start: Instant
     customer: CustomerIn
     source: BookingSource
-    otp_token: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    otp_token: Annotated[str, msgspec.Meta(max_length=200, pattern=_PRINTABLE)] | None = None
 
 
 class StaffBookIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
@@ -200,7 +204,7 @@ class OtpStartIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, froze
 class OtpVerifyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     salon_id: UUID
     phone: Phone
-    code: Annotated[str, msgspec.Meta(min_length=1, max_length=12)]
+    code: Annotated[str, msgspec.Meta(min_length=1, max_length=12, pattern=_PRINTABLE)]
 
 
 class OtpTokenOut(msgspec.Struct, kw_only=True):
