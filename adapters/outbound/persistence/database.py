@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,20 @@ def _normalize(url: str) -> URL:
     raise ValueError(f"unsupported database URL scheme: {parsed.drivername!r}")
 
 
+def _switch_to_wal(cursor: Any) -> None:
+    """Switching a fresh file to WAL needs a moment alone with it, and SQLite answers "locked" at
+    once (no busy handler) while another process is doing the same: retry for a while."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _sqlite_engine(url: URL, *, begin: str, pool_size: int, max_overflow: int) -> AsyncEngine:
     """One engine on the file, with SQLAlchemy (not sqlite3) emitting BEGIN: the documented
     recipe for real SERIALIZABLE transactions, savepoints and transactional DDL."""
@@ -50,7 +66,7 @@ def _sqlite_engine(url: URL, *, begin: str, pool_size: int, max_overflow: int) -
         try:
             # busy_timeout first, so switching to WAL waits for a lock instead of failing.
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _switch_to_wal(cursor)
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute("PRAGMA synchronous = NORMAL")
         finally:

@@ -1,0 +1,134 @@
+"""Small domain rules: policy bounds, weekly hours, booking lifecycle, staff-booking placement."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.booking import Booking, BookingSource, BookingStatus
+from domain.errors import CancellationWindowPassed, Conflict, ValidationFailed
+from domain.intervals import Interval
+from domain.placement import fits
+from domain.salon import BookingPolicy, parse_timezone, slugify
+from domain.schedule import WeeklyInterval, validate_weekly
+from domain.time_range import checked_instant
+
+T0 = datetime(2026, 12, 2, 5, 30, tzinfo=UTC)  # 11:00 in Kolkata
+
+
+def booking(status: BookingStatus = BookingStatus.CONFIRMED) -> Booking:
+    return Booking(
+        id="b",
+        salon_id="s",
+        service_id="x",
+        staff_id="st",
+        customer_id="c",
+        status=status,
+        source=BookingSource.WEB,
+        start=T0,
+        end=T0 + timedelta(hours=1),
+        occupied_until=T0 + timedelta(minutes=75),
+        created_at=T0 - timedelta(days=3),
+        manage_token_hash="h",
+    )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"slot_step_minutes": 7},
+        {"slot_step_minutes": 240},
+        {"horizon_days": 0},
+        {"horizon_days": 366},
+        {"lead_time_minutes": -1},
+        {"surprise": 1},
+    ],
+)
+def test_policy_rejects_out_of_range_values(changes: dict[str, int]) -> None:
+    with pytest.raises(ValidationFailed):
+        BookingPolicy().merged(changes)
+
+
+def test_policy_merges_fields() -> None:
+    merged = BookingPolicy().merged({"slot_step_minutes": 30, "auto_confirm": False})
+    assert merged == BookingPolicy(slot_step_minutes=30, auto_confirm=False)
+
+
+def test_timezones_must_be_iana_names() -> None:
+    assert parse_timezone("Asia/Kathmandu").key == "Asia/Kathmandu"
+    for bad in ("Mars/Base", "", "../../etc/passwd", "asia/kolkata"):
+        with pytest.raises(ValidationFailed):
+            parse_timezone(bad)
+
+
+def test_slugs_are_ascii_and_never_empty() -> None:
+    assert slugify("Glow Studio — Bandra!") == "glow-studio-bandra"
+    assert slugify("ネイル") == "salon"
+
+
+def test_weekly_hours_allow_touching_but_not_overlapping() -> None:
+    validate_weekly(
+        [
+            WeeklyInterval(0, time(10), time(13)),
+            WeeklyInterval(0, time(13), time(15)),
+            WeeklyInterval(1, time(12), time(14)),
+        ]
+    )
+    for bad in (
+        [WeeklyInterval(0, time(10), time(13)), WeeklyInterval(0, time(12), time(15))],
+        [WeeklyInterval(0, time(10), time(15)), WeeklyInterval(0, time(11), time(12))],
+        [WeeklyInterval(7, time(10), time(11))],
+        [WeeklyInterval(0, time(11), time(11))],
+    ):
+        with pytest.raises(ValidationFailed):
+            validate_weekly(bad)
+
+
+def test_lifecycle_transitions() -> None:
+    assert booking(BookingStatus.PENDING).with_status(BookingStatus.CONFIRMED).active
+    assert not booking().with_status(BookingStatus.NO_SHOW).active
+    assert booking(BookingStatus.COMPLETED).with_status(BookingStatus.NO_SHOW).status == "no_show"
+    same = booking()
+    assert same.with_status(BookingStatus.CONFIRMED) is same
+    for start, target in (
+        (BookingStatus.CANCELLED, BookingStatus.CONFIRMED),
+        (BookingStatus.COMPLETED, BookingStatus.CONFIRMED),
+        (BookingStatus.CONFIRMED, BookingStatus.PENDING),
+    ):
+        with pytest.raises(Conflict):
+            booking(start).with_status(target)
+
+
+def test_customer_changes_stop_at_the_cancellation_window() -> None:
+    b = booking()
+    b.ensure_customer_may_change(T0 - timedelta(hours=24), 24)  # exactly at the limit: allowed
+    with pytest.raises(CancellationWindowPassed):
+        b.ensure_customer_may_change(T0 - timedelta(hours=24) + timedelta(seconds=1), 24)
+    with pytest.raises(Conflict):
+        booking(BookingStatus.CANCELLED).ensure_customer_may_change(T0 - timedelta(days=9), 24)
+
+
+def test_staff_booking_placement_needs_hours_and_no_overlap() -> None:
+    kolkata = ZoneInfo("Asia/Kolkata")
+    weekly = [WeeklyInterval(2, time(10), time(13)), WeeklyInterval(2, time(14), time(18))]
+    hour, buffer = timedelta(hours=1), timedelta(minutes=15)
+    assert fits(weekly, [], kolkata, T0, hour, buffer)  # Wed 11:00-12:00
+    assert fits(weekly, [], kolkata, T0 + timedelta(minutes=7), hour, buffer)  # off grid is fine
+    assert not fits(weekly, [], kolkata, T0 + timedelta(hours=1, minutes=30), hour, buffer)  # break
+    busy = [Interval(T0 + timedelta(minutes=75), T0 + timedelta(hours=2))]
+    assert fits(weekly, busy, kolkata, T0, hour, buffer)  # the buffer touches: fine
+    assert not fits(weekly, busy, kolkata, T0 + timedelta(minutes=1), hour, buffer)
+    assert not fits(weekly, [], kolkata, T0 + timedelta(days=1), hour, buffer)  # Thursday: off
+
+
+def test_instants_must_be_in_a_sane_range() -> None:
+    assert checked_instant(T0, "start") == T0
+    for bad in (
+        datetime(1970, 6, 1, tzinfo=UTC),
+        datetime(2200, 1, 1, tzinfo=UTC),
+        datetime.max.replace(tzinfo=UTC),
+    ):
+        with pytest.raises(ValidationFailed):
+            checked_instant(bad, "start")
