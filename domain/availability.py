@@ -208,7 +208,7 @@ def _unblocked(query: SlotQuery, calendar: _Prepared, windows: list[Interval]) -
     """The part of `windows` where a start's occupied span hits none of the blocked intervals."""
     if not windows:
         return []
-    occupied = query.duration
+    occupied = query.duration + query.buffer_after
     low, high = windows[0].start, windows[-1].end
     # A blocked [bs, be) rules out the open range (bs - occupied, be) of starts; only the blocked
     # intervals whose range can reach [low, high) matter.

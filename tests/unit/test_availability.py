@@ -107,6 +107,9 @@ boundary_minutes = st.one_of(
 @st.composite
 def weekly_hours(draw: st.DrawFn) -> list[WeeklyInterval]:
     """Valid hours: per weekday, sorted boundaries paired up; neighbours touch or leave breaks."""
+    if not draw(st.integers(0, 2)):
+        # Open all day, so DST gaps and folds fall inside working hours.
+        return [WeeklyInterval(weekday, time(0), time(23, 59)) for weekday in range(7)]
     weekly = []
     for weekday in range(7):
         points = sorted(draw(st.lists(boundary_minutes, min_size=2, max_size=6, unique=True)))
@@ -136,7 +139,7 @@ def scenarios(draw: st.DrawFn, max_staff: int = 3) -> tuple[SlotQuery, list[Staf
     days = draw(st.integers(1, 3))
     if zone in TRANSITIONS and draw(st.integers(0, 3)):
         near = draw(st.sampled_from(TRANSITIONS[zone]))
-        first_date = near + timedelta(days=draw(st.integers(-days + 1, 1)))
+        first_date = near - timedelta(days=draw(st.integers(0, days - 1)))
     else:
         first_date = draw(st.dates(date(2026, 1, 1), date(2026, 12, 31)))
     origin = datetime.combine(first_date, time(0), tzinfo=tz).astimezone(UTC)
@@ -321,6 +324,24 @@ def test_new_york_spring_forward_skips_the_gap() -> None:
         "2026-03-08T06:30:00+00:00",  # 01:30 EST
         "2026-03-08T07:00:00+00:00",  # 03:00 EDT; 02:00 and 02:30 do not exist
         "2026-03-08T07:30:00+00:00",  # 03:30 EDT
+    ]
+
+
+def test_gap_not_a_multiple_of_the_step_offers_nothing_inside_it() -> None:
+    # Lord Howe skips 02:00-02:30; read with fold=0, 02:00 would land on 02:30, which is off-grid.
+    lord_howe = ZoneInfo("Australia/Lord_Howe")
+    calendar = StaffCalendar("s1", every_day(("01:00", "04:00")), [])
+    query = make_query(tz=lord_howe, first_date=date(2026, 10, 4), step=60)
+    local = [s.start.astimezone(lord_howe).isoformat() for s in compute_slots(query, [calendar])]
+    assert local == ["2026-10-04T01:00:00+10:30", "2026-10-04T03:00:00+11:00"]
+    # New York at step 45: 02:15 does not exist and must not turn into 03:15.
+    calendar = StaffCalendar("s1", every_day(("01:30", "04:30")), [])
+    query = make_query(tz=NEW_YORK, first_date=date(2026, 3, 8), duration=30, step=45)
+    local = [s.start.astimezone(NEW_YORK).isoformat() for s in compute_slots(query, [calendar])]
+    assert local == [
+        "2026-03-08T01:30:00-05:00",
+        "2026-03-08T03:00:00-04:00",
+        "2026-03-08T03:45:00-04:00",
     ]
 
 
