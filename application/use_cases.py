@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from application.accounts.log_in import Authenticate, LogIn, LogOut
 from application.accounts.sign_up import SignUp
+from application.audit_query import AuditQuery
 from application.booking.book_appointment import BookAppointment
 from application.booking.browse import Browse
 from application.booking.manage_booking import ManageBooking
@@ -31,3 +32,4 @@ class UseCases:
     manage_booking: ManageBooking
     salon_bookings: SalonBookings
     phone_verification: PhoneVerification
+    audit: AuditQuery

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import getpass
+import os
 import sys
 from collections.abc import Sequence
 
@@ -13,6 +14,7 @@ from domain.errors import DomainError
 from domain.salon import Tier
 from entrypoints.bootstrap import MEMORY_URL, bootstrap
 from entrypoints.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
+from entrypoints.logging_config import configure_logging
 from entrypoints.settings import Settings, SettingsError, load_settings
 
 
@@ -32,8 +34,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         app_from_env(settings),
         host=args.host,
         port=args.port,
-        log_level="info",
-        access_log=False,
+        log_config=None,  # keep ours (JSON on stderr); uvicorn's loggers propagate to it
+        log_level=None,
+        access_log=False,  # it would log raw paths (manage tokens); ObservedApp logs templates
         proxy_headers=False,
     )
     return 0
@@ -65,17 +68,32 @@ def _demo(settings: Settings) -> int:
     return 0
 
 
+def _operator() -> str | None:
+    """Who runs the command, for the audit log (the OS user, when there is one)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return None
+
+
 def _set_tier(settings: Settings, salon_id: str, tier: str) -> int:
     async def run() -> None:
         container = bootstrap(settings)
         try:
-            await container.use_cases.set_tier(salon_id, Tier(tier))
+            await container.use_cases.set_tier(salon_id, Tier(tier), operator=_operator())
         finally:
             await container.close()
 
     asyncio.run(run())
     print(f"salon {salon_id} is now on the {tier} plan")
     return 0
+
+
+def _configure_logging() -> None:
+    try:
+        configure_logging(os.environ.get("SALONHUB_LOG_LEVEL", "info"))
+    except ValueError as exc:
+        raise SettingsError(f"SALONHUB_LOG_LEVEL: {exc}") from exc
 
 
 def parser() -> argparse.ArgumentParser:
@@ -101,8 +119,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
+        _configure_logging()
         settings = load_settings()
         if args.command == "serve":
             return _serve(settings, args)

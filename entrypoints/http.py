@@ -6,6 +6,7 @@ from litestar import Litestar
 
 from adapters.inbound.http.app import create_app
 from adapters.inbound.http.dev import dev_otp_outbox_route
+from adapters.inbound.http.rate_limits import Throttle, parse_networks
 from adapters.outbound.persistence.otp_outbox import SqlaOtpOutbox
 from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.settings import Settings, load_settings
@@ -20,6 +21,19 @@ def build_app(container: Container) -> Litestar:
         health_checks=container.health_checks,
         extra_handlers=extra,
         on_shutdown=[container.close],
+        throttle=build_throttle(container),
+        metrics_registry=container.metrics_registry,
+    )
+
+
+def build_throttle(container: Container) -> Throttle:
+    settings = container.settings
+    return Throttle(
+        container.rate_limiter,
+        settings.rate_limit_rules,
+        trusted_proxies=parse_networks(settings.trusted_proxies),
+        key_secret=settings.secret_key,
+        metrics=container.metrics,
     )
 
 

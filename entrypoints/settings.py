@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import load_dotenv
 
+from application.ports.rate_limiter import Rate
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/salonhub.db"
+
+# Rule name -> rate; each can be overridden as SALONHUB_RATE_LIMIT_<NAME>, e.g.
+# SALONHUB_RATE_LIMIT_BOOK_IP=20/minute (the `limits` library's notation; see README).
+DEFAULT_RATE_LIMITS: Mapping[str, Rate] = {
+    "book_ip": Rate.parse("20/minute"),
+    "book_phone": Rate.parse("5/minute"),
+    "otp_start_ip": Rate.parse("20/10 minutes"),
+    "otp_start_phone": Rate.parse("5/10 minutes"),
+    "otp_verify_ip": Rate.parse("20/10 minutes"),
+    "otp_verify_phone": Rate.parse("10/10 minutes"),
+    "availability_ip": Rate.parse("120/minute"),
+    "login_ip": Rate.parse("10/minute"),
+    "login_email": Rate.parse("5/minute"),
+}
 
 
 class SettingsError(RuntimeError):
@@ -25,6 +43,9 @@ class Settings:
     encryption_keys: tuple[bytes, ...] = ()
     public_url: str = "http://127.0.0.1:8000"
     rate_limits: bool = True
+    rate_limit_rules: Mapping[str, Rate] = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
+    rate_limit_prefix: str = "salonhub:rl:"
+    trusted_proxies: tuple[str, ...] = ()
     var_dir: Path = Path("var")
 
     @property
@@ -74,5 +95,32 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
         encryption_keys=tuple(k.strip().encode() for k in keys.split(",") if k.strip()),
         public_url=(env.get("SALONHUB_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
         rate_limits=rate_limits == "on",
+        rate_limit_rules=_rate_limit_rules(env),
+        rate_limit_prefix=env.get("SALONHUB_RATE_LIMIT_PREFIX") or "salonhub:rl:",
+        trusted_proxies=_trusted_proxies(env.get("SALONHUB_TRUSTED_PROXIES", "")),
         var_dir=var_dir,
     )
+
+
+def _rate_limit_rules(env: Mapping[str, str]) -> dict[str, Rate]:
+    rules = dict(DEFAULT_RATE_LIMITS)
+    for name in rules:
+        variable = f"SALONHUB_RATE_LIMIT_{name.upper()}"
+        if value := env.get(variable, "").strip():
+            try:
+                rules[name] = Rate.parse(value)
+            except ValueError as exc:
+                raise SettingsError(f"{variable}: {exc}") from None
+    return rules
+
+
+def _trusted_proxies(value: str) -> tuple[str, ...]:
+    """Comma-separated addresses or CIDR networks of the proxies allowed to set X-Forwarded-For."""
+    items = tuple(item.strip() for item in value.split(",") if item.strip())
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            message = f"SALONHUB_TRUSTED_PROXIES: not an address or network: {item!r}"
+            raise SettingsError(message) from None
+    return items

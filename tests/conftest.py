@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import asyncpg
 import pytest
 import pytest_asyncio
+import redis
 
 from adapters.outbound.memory import InMemoryUnitOfWorkFactory
 from adapters.outbound.persistence import Database
@@ -210,3 +211,42 @@ def uow_factory(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
 
 
 # --- end database backends ---
+
+
+# --- redis ---
+#
+# `redis_url`: the local Redis, once it answers (skipped when unreachable, a failure when CI=true).
+# `redis_prefix`: a key prefix of the test's own; its keys are deleted afterwards.
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    client = redis.Redis.from_url(REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except (redis.RedisError, OSError) as exc:
+        reason = f"Redis not reachable at {REDIS_URL}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} (required when CI=true): {exc!r}")
+        pytest.skip(reason)
+    finally:
+        client.close()
+    return REDIS_URL
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    prefix = f"salonhub-test:{uuid.uuid4().hex[:12]}:"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
+# --- end redis ---

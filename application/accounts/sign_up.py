@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.actor import Actor
+from application.audit_trail import Trail, by_owner
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
 from application.ports.phone_numbers import PhoneNumbers
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.security import hash_secret, new_id, new_secret
 from domain.accounts import Owner, normalize_email, validate_password
+from domain.audit import diff
 from domain.errors import ValidationFailed
 from domain.salon import Location, Salon, Tier, parse_timezone, slugify
 
@@ -70,6 +73,8 @@ class SignUp:
                 created_at=now,
             )
             await uow.salons.add(salon)
+            trail = Trail(uow, salon.id, by_owner(Actor(owner.id)), now)
+            await trail.record("salon.created", salon.id, diff(None, salon))
             await uow.salons.add_location(
                 Location(id=new_id(), salon_id=salon.id, name="Main", address=None, timezone=None)
             )

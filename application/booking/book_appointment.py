@@ -11,16 +11,19 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from application.audit_trail import Trail, by_customer
 from application.booking.customers import CustomerDetails, normalized, upsert_customer
 from application.booking.placing import by_fewest_bookings, place
 from application.booking.slots import Occupancy, alternatives, offered_slots, qualified
 from application.booking.views import BookingReceipt, view_of
 from application.ports.clock import Clock
 from application.ports.idempotency_repository import IdempotencyRecord
+from application.ports.metrics import Metrics
 from application.ports.phone_numbers import PhoneNumbers
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.security import hash_secret, new_id, new_secret
 from application.tenancy import public_salon, salon_service, salon_staff
+from domain.audit import diff
 from domain.availability import local_date_of
 from domain.booking import Booking, BookingSource, BookingStatus
 from domain.errors import Conflict, IdempotencyKeyReused, SlotUnavailable, VerificationRequired
@@ -57,12 +60,27 @@ class BookRequest:
 
 
 class BookAppointment:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, phones: PhoneNumbers) -> None:
-        self._uow, self._clock, self._phones = uow, clock, phones
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, phones: PhoneNumbers, metrics: Metrics
+    ) -> None:
+        self._uow, self._clock, self._phones, self._metrics = uow, clock, phones, metrics
 
     async def __call__(
         self, request: BookRequest, idempotency_key: str | None = None
     ) -> BookingReceipt:
+        # Counted here, once the outcome is final: committed, replayed, or refused.
+        try:
+            receipt = await self._answer(request, idempotency_key)
+        except SlotUnavailable:
+            self._metrics.booking_conflicted(request.source.value)
+            raise
+        if receipt.replayed:
+            self._metrics.idempotent_replay()
+        else:
+            self._metrics.booking_created(request.source.value)
+        return receipt
+
+    async def _answer(self, request: BookRequest, idempotency_key: str | None) -> BookingReceipt:
         if idempotency_key is None:
             return await self._book(request, None)
         fingerprint = request.fingerprint()
@@ -161,6 +179,8 @@ class BookAppointment:
                     ),
                     now - IDEMPOTENCY_TTL,
                 )
+            trail = Trail(uow, salon.id, by_customer(customer.id), now)
+            await trail.record("booking.created", booking.id, diff(None, booking))
             view = await view_of(uow, booking, salon.timezone)
             await uow.commit()
         return BookingReceipt(view=view, manage_token=token)

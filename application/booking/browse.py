@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from application.booking.slots import Occupancy, offered_slots, qualified
 from application.ports.clock import Clock
+from application.ports.metrics import Metrics
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.tenancy import public_salon, salon_service, salon_staff
 from domain.availability import Slot
@@ -27,8 +29,8 @@ class PublicOffer:
 
 
 class Browse:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
-        self._uow, self._clock = uow, clock
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, metrics: Metrics) -> None:
+        self._uow, self._clock, self._metrics = uow, clock, metrics
 
     async def offer(self, salon_id: str) -> PublicOffer:
         async with self._uow() as uow:
@@ -67,6 +69,7 @@ class Browse:
                 candidates = qualified([await salon_staff(uow, salon_id, staff_id)], service)
             else:
                 candidates = qualified(await uow.catalog.staff(salon_id), service)
+            started = time.perf_counter()
             slots = await offered_slots(
                 uow,
                 salon,
@@ -76,4 +79,5 @@ class Browse:
                 days,
                 self._clock.now(),
             )
+            self._metrics.availability_computed(time.perf_counter() - started)
         return salon, slots

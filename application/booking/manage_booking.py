@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from application.audit_trail import Trail, by_customer
 from application.booking.placing import place
 from application.booking.slots import Occupancy, alternatives, offered_slots, qualified
 from application.booking.views import BookingView, view_of
 from application.ports.clock import Clock
+from application.ports.metrics import Metrics
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.security import hash_secret
 from application.tenancy import salon_service, salon_staff
+from domain.audit import diff
 from domain.availability import local_date_of
 from domain.booking import Booking, BookingStatus
 from domain.errors import NotFound, SlotUnavailable
@@ -28,8 +31,8 @@ async def _by_token(uow: UnitOfWork, token: str) -> tuple[Booking, Salon]:
 
 
 class ManageBooking:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
-        self._uow, self._clock = uow, clock
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, metrics: Metrics) -> None:
+        self._uow, self._clock, self._metrics = uow, clock, metrics
 
     async def view(self, token: str) -> BookingView:
         async with self._uow() as uow:
@@ -44,8 +47,11 @@ class ManageBooking:
             )
             cancelled = replace(booking, status=BookingStatus.CANCELLED)
             await uow.bookings.update(cancelled)
+            trail = Trail(uow, salon.id, by_customer(booking.customer_id), self._clock.now())
+            await trail.record("booking.cancelled", booking.id, diff(booking, cancelled))
             view = await view_of(uow, cancelled, salon.timezone)
             await uow.commit()
+        self._metrics.booking_cancelled(cancelled.source.value)
         return view
 
     async def reschedule(self, token: str, start: datetime, staff_id: str | None) -> BookingView:
@@ -76,11 +82,15 @@ class ManageBooking:
                 update=True,
             )
             if moved is None:
-                raise SlotUnavailable(
+                refused = SlotUnavailable(
                     "That time is not available.",
                     await alternatives(uow, salon, occupancy, ids, start, now, booking.id),
                     salon.timezone,
                 )
+                self._metrics.booking_conflicted(booking.source.value)
+                raise refused
+            trail = Trail(uow, salon.id, by_customer(booking.customer_id), now)
+            await trail.record("booking.rescheduled", booking.id, diff(booking, moved))
             view = await view_of(uow, moved, salon.timezone)
             await uow.commit()
         return view

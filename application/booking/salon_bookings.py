@@ -7,15 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from application.actor import Actor
+from application.audit_trail import Trail, by_owner
 from application.booking.customers import CustomerDetails, normalized, upsert_customer
 from application.booking.placing import by_fewest_bookings, place
 from application.booking.slots import Occupancy, alternatives, day_window, qualified
 from application.booking.views import BookingReceipt, BookingView, view_of
 from application.ports.clock import Clock
+from application.ports.metrics import Metrics
 from application.ports.phone_numbers import PhoneNumbers
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.security import hash_secret, new_id, new_secret
 from application.tenancy import owned_salon, salon_booking, salon_service, salon_staff
+from domain.audit import diff
 from domain.availability import local_date_of
 from domain.booking import Booking, BookingSource, BookingStatus
 from domain.errors import SlotUnavailable
@@ -32,8 +35,10 @@ class BookingFilter:
 
 
 class SalonBookings:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, phones: PhoneNumbers) -> None:
-        self._uow, self._clock, self._phones = uow, clock, phones
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, phones: PhoneNumbers, metrics: Metrics
+    ) -> None:
+        self._uow, self._clock, self._phones, self._metrics = uow, clock, phones, metrics
 
     async def list(
         self, actor: Actor, salon_id: str, filters: BookingFilter
@@ -113,13 +118,18 @@ class SalonBookings:
 
             booking = await place(uow, await by_fewest_bookings(uow, salon, free, start), make)
             if booking is None:
-                raise SlotUnavailable(
+                refused = SlotUnavailable(
                     "That time is not available.",
                     await alternatives(uow, salon, occupancy, ids, start, now),
                     salon.timezone,
                 )
+                self._metrics.booking_conflicted(BookingSource.STAFF.value)
+                raise refused
+            trail = Trail(uow, salon_id, by_owner(actor), now)
+            await trail.record("booking.created", booking.id, diff(None, booking))
             view = await view_of(uow, booking, salon.timezone)
             await uow.commit()
+        self._metrics.booking_created(booking.source.value)
         return BookingReceipt(view=view, manage_token=token)
 
     async def change_status(
@@ -131,6 +141,10 @@ class SalonBookings:
             updated = booking.with_status(status)
             if updated != booking:
                 await uow.bookings.update(updated)
+                trail = Trail(uow, salon_id, by_owner(actor), self._clock.now())
+                await trail.record("booking.status_changed", booking_id, diff(booking, updated))
             view = await view_of(uow, updated, salon.timezone)
             await uow.commit()
+        if updated.status != booking.status and updated.status is BookingStatus.CANCELLED:
+            self._metrics.booking_cancelled(updated.source.value)
         return view

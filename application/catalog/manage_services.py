@@ -7,9 +7,12 @@ from dataclasses import replace
 from typing import Any
 
 from application.actor import Actor
+from application.audit_trail import Trail, by_owner
+from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.security import new_id
 from application.tenancy import owned_salon, salon_service
+from domain.audit import diff
 from domain.catalog import Service
 
 EDITABLE = frozenset(
@@ -26,8 +29,8 @@ EDITABLE = frozenset(
 
 
 class ManageServices:
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
-        self._uow = uow
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
 
     async def create(
         self,
@@ -55,6 +58,8 @@ class ManageServices:
         async with self._uow(write=True) as uow:
             await owned_salon(uow, actor, salon_id)
             await uow.catalog.add_service(service)
+            trail = Trail(uow, salon_id, by_owner(actor), self._clock.now())
+            await trail.record("service.created", service.id, diff(None, service))
             await uow.commit()
         return service
 
@@ -80,9 +85,12 @@ class ManageServices:
             changes = {**changes, "name": changes["name"].strip()}
         async with self._uow(write=True) as uow:
             await owned_salon(uow, actor, salon_id)
-            updated = replace(await salon_service(uow, salon_id, service_id), **changes)
+            current = await salon_service(uow, salon_id, service_id)
+            updated = replace(current, **changes)
             updated.validate()
             await uow.catalog.update_service(updated)
+            trail = Trail(uow, salon_id, by_owner(actor), self._clock.now())
+            await trail.record("service.updated", service_id, diff(current, updated))
             await uow.commit()
         return updated
 

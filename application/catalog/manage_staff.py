@@ -8,9 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from application.actor import Actor
+from application.audit_trail import Trail, by_owner
+from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.security import new_id
 from application.tenancy import owned_salon, salon_service, salon_staff
+from domain.audit import changed, diff
 from domain.catalog import Staff
 from domain.errors import NotFound, ValidationFailed
 from domain.schedule import TimeOff, WeeklyInterval, validate_weekly
@@ -37,8 +40,11 @@ async def _checked_refs(
 
 
 class ManageStaff:
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
-        self._uow = uow
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    def _trail(self, uow: UnitOfWork, actor: Actor, salon_id: str) -> Trail:
+        return Trail(uow, salon_id, by_owner(actor), self._clock.now())
 
     async def create(
         self,
@@ -61,6 +67,9 @@ class ManageStaff:
             )
             staff.validate()
             await uow.catalog.add_staff(staff)
+            await self._trail(uow, actor, salon_id).record(
+                "staff.created", staff.id, diff(None, staff)
+            )
             await uow.commit()
         return staff
 
@@ -100,6 +109,9 @@ class ManageStaff:
             )
             updated.validate()
             await uow.catalog.update_staff(updated)
+            await self._trail(uow, actor, salon_id).record(
+                "staff.updated", staff_id, diff(current, updated)
+            )
             await uow.commit()
         return updated
 
@@ -113,7 +125,11 @@ class ManageStaff:
         async with self._uow(write=True) as uow:
             await owned_salon(uow, actor, salon_id)
             await salon_staff(uow, salon_id, staff_id)
+            before = (await uow.schedules.weekly([staff_id]))[staff_id]
             await uow.schedules.set_weekly(staff_id, weekly)
+            await self._trail(uow, actor, salon_id).record(
+                "staff.hours_set", staff_id, changed("weekly", list(before), list(weekly))
+            )
             await uow.commit()
         return list(weekly)
 
@@ -144,6 +160,9 @@ class ManageStaff:
             await owned_salon(uow, actor, salon_id)
             await salon_staff(uow, salon_id, staff_id)
             await uow.schedules.add_time_off(time_off)
+            await self._trail(uow, actor, salon_id).record(
+                "time_off.added", time_off.id, diff(None, time_off)
+            )
             await uow.commit()
         return time_off
 
@@ -159,6 +178,10 @@ class ManageStaff:
         async with self._uow(write=True) as uow:
             await owned_salon(uow, actor, salon_id)
             await salon_staff(uow, salon_id, staff_id)
-            if not await uow.schedules.delete_time_off(staff_id, time_off_id):
+            gone = [t for t in await uow.schedules.time_off(staff_id) if t.id == time_off_id]
+            if not gone or not await uow.schedules.delete_time_off(staff_id, time_off_id):
                 raise NotFound("Time off not found.")
+            await self._trail(uow, actor, salon_id).record(
+                "time_off.removed", time_off_id, diff(gone[0], None)
+            )
             await uow.commit()

@@ -4,6 +4,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from application.ports.account_repository import AccountRepository
+from application.ports.audit_log import AuditLog
 from application.ports.booking_repository import BookingRepository
 from application.ports.catalog_repository import CatalogRepository
 from application.ports.customer_repository import CustomerRepository
@@ -29,6 +30,7 @@ class UnitOfWork(Protocol):
     accounts: AccountRepository
     otp: OtpRepository
     idempotency: IdempotencyRepository
+    audit: AuditLog
 
     async def __aenter__(self) -> Self: ...
 

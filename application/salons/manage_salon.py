@@ -7,16 +7,19 @@ from dataclasses import replace
 from typing import Any
 
 from application.actor import Actor
+from application.audit_trail import Trail, by_operator, by_owner
+from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.security import new_id
 from application.tenancy import owned_salon
+from domain.audit import diff
 from domain.errors import NotFound, ValidationFailed
 from domain.salon import Location, Salon, Tier, parse_timezone
 
 
 class ManageSalon:
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
-        self._uow = uow
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
 
     async def get(self, actor: Actor, salon_id: str) -> Salon:
         async with self._uow() as uow:
@@ -46,6 +49,8 @@ class ManageSalon:
                 changes["policy"] = salon.policy.merged(policy)
             updated = replace(salon, **changes)
             await uow.salons.update(updated)
+            trail = Trail(uow, salon_id, by_owner(actor), self._clock.now())
+            await trail.record("salon.updated", salon_id, diff(salon, updated))
             await uow.commit()
         return updated
 
@@ -68,6 +73,8 @@ class ManageSalon:
         async with self._uow(write=True) as uow:
             await owned_salon(uow, actor, salon_id)
             await uow.salons.add_location(location)
+            trail = Trail(uow, salon_id, by_owner(actor), self._clock.now())
+            await trail.record("location.added", location.id, diff(None, location))
             await uow.commit()
         return location
 
@@ -80,15 +87,18 @@ class ManageSalon:
 class SetTier:
     """Operator command: owners cannot change their own plan through the API."""
 
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
-        self._uow = uow
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
 
-    async def __call__(self, salon_id: str, tier: Tier) -> Salon:
+    async def __call__(self, salon_id: str, tier: Tier, operator: str | None = None) -> Salon:
+        """`operator` names who ran the command, for the audit log (when known)."""
         async with self._uow(write=True) as uow:
             salon = await uow.salons.get(salon_id)
             if salon is None:
                 raise NotFound("Salon not found.")
             updated = replace(salon, tier=tier)
             await uow.salons.update(updated)
+            trail = Trail(uow, salon_id, by_operator(operator), self._clock.now())
+            await trail.record("salon.tier_changed", salon_id, diff(salon, updated))
             await uow.commit()
         return updated

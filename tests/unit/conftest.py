@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time
 import pytest
 
 from adapters.outbound.memory.clock import FixedClock
+from adapters.outbound.memory.metrics import InMemoryMetrics
 from adapters.outbound.memory.otp_sender import InMemoryOtpSender
 from application.actor import Actor
 from application.use_cases import UseCases
@@ -27,6 +28,7 @@ class World:
     colour: str  # 90 min, only Asha
     asha: str
     ben: str
+    metrics: InMemoryMetrics
 
 
 @pytest.fixture
@@ -34,8 +36,12 @@ async def world() -> World:
     # 2026-12-01 is a Tuesday; now = 10:00 IST on 2026-11-30.
     clock = FixedClock(datetime(2026, 11, 30, 4, 30, tzinfo=UTC))
     otp = InMemoryOtpSender()
+    metrics = InMemoryMetrics()
     c = bootstrap(
-        Settings(database_url=MEMORY_URL, secret_key=b"k" * 32), clock=clock, otp_sender=otp
+        Settings(database_url=MEMORY_URL, secret_key=b"k" * 32),
+        clock=clock,
+        otp_sender=otp,
+        metrics=metrics,
     )
     uc = c.use_cases
     made = await uc.sign_up(
@@ -71,4 +77,5 @@ async def world() -> World:
         colour=colour.id,
         asha=asha.id,
         ben=ben.id,
+        metrics=metrics,
     )

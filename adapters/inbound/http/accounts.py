@@ -8,6 +8,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from application.use_cases import UseCases
 
 from .dependencies import bearer_token
+from .rate_limits import Throttle
 from .schemas import LogInIn, SignUpIn, SignUpOut, TokenOut
 
 
@@ -27,7 +28,14 @@ class AccountsController(Controller):
         return SignUpOut(owner_id=result.owner_id, salon_id=result.salon_id, token=result.token)
 
     @post("/login", status_code=HTTP_200_OK)
-    async def log_in(self, data: LogInIn, use_cases: UseCases) -> TokenOut:
+    async def log_in(
+        self,
+        data: LogInIn,
+        use_cases: UseCases,
+        request: Request[Any, Any, Any],
+        throttle: Throttle,
+    ) -> TokenOut:
+        await throttle.check(request, "login", email=data.email)
         return TokenOut(token=await use_cases.log_in(email=data.email, password=data.password))
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)

@@ -12,15 +12,20 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.types import ControllerRouterHandler
+from prometheus_client import CollectorRegistry
 
 from application.use_cases import UseCases
 
 from .accounts import AccountsController
+from .audit import AuditController
 from .booking import PublicBookingController, SalonBookingsController
 from .catalog import ServicesController, StaffController
-from .dependencies import provide_use_cases
+from .dependencies import provide_throttle, provide_use_cases
 from .errors import EXCEPTION_HANDLERS, envelope
+from .observability import HttpMetrics, ObservedApp, metrics_route
+from .openapi import document_error_responses
 from .operations import HealthCheck, health
+from .rate_limits import Throttle
 from .salons import SalonsController
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -61,8 +66,11 @@ def create_app(
     health_checks: Mapping[str, HealthCheck],
     extra_handlers: Sequence[ControllerRouterHandler] = (),
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
+    throttle: Throttle | None = None,
+    metrics_registry: CollectorRegistry | None = None,
     debug: bool = False,
 ) -> Litestar:
+    registry = metrics_registry if metrics_registry is not None else CollectorRegistry()
     config = AppConfig(
         route_handlers=[
             AccountsController,
@@ -71,14 +79,25 @@ def create_app(
             StaffController,
             PublicBookingController,
             SalonBookingsController,
+            AuditController,
             health,
+            metrics_route(registry),
             *extra_handlers,
         ],
-        dependencies={"use_cases": Provide(provide_use_cases, sync_to_thread=False)},
+        dependencies={
+            "use_cases": Provide(provide_use_cases, sync_to_thread=False),
+            "throttle": Provide(provide_throttle, sync_to_thread=False),
+        },
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=guard_request,
         request_max_body_size=MAX_BODY_BYTES,
-        state=State({"use_cases": use_cases, "health_checks": dict(health_checks)}),
+        state=State(
+            {
+                "use_cases": use_cases,
+                "health_checks": dict(health_checks),
+                "throttle": throttle or Throttle.off(),
+            }
+        ),
         on_shutdown=list(on_shutdown),
         openapi_config=OpenAPIConfig(
             title="SalonHub booking API",
@@ -88,4 +107,8 @@ def create_app(
         ),
         debug=debug,
     )
-    return Litestar.from_config(config)
+    app = Litestar.from_config(config)
+    document_error_responses(app)
+    # Outermost, like Litestar's own CORS wrapper: route middleware never sees unmatched paths.
+    app.asgi_handler = ObservedApp(app.asgi_handler, HttpMetrics(registry))
+    return app

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, Request, get, patch, post
 from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
@@ -19,6 +19,7 @@ from domain.errors import ValidationFailed
 from . import presenters as present
 from .dependencies import provide_actor
 from .params import parse_date, parse_enum, parse_instant
+from .rate_limits import Throttle
 from .schemas import (
     AvailabilityOut,
     BookIn,
@@ -82,11 +83,14 @@ class PublicBookingController(Controller):
         self,
         salon_id: str,
         use_cases: UseCases,
+        request: Request[Any, Any, Any],
+        throttle: Throttle,
         service_id: UUID,
         date: str | None = None,
         days: int = 1,
         staff_id: UUID | None = None,
     ) -> AvailabilityOut:
+        await throttle.check(request, "availability")
         if date is None:
             salon = (await use_cases.browse.offer(salon_id)).salon
             first = use_cases.browse.today(salon)
@@ -99,10 +103,16 @@ class PublicBookingController(Controller):
 
     @post("/social/create", status_code=HTTP_201_CREATED)
     async def create(
-        self, data: BookIn, use_cases: UseCases, idempotency_key: IdempotencyKey = None
+        self,
+        data: BookIn,
+        use_cases: UseCases,
+        request: Request[Any, Any, Any],
+        throttle: Throttle,
+        idempotency_key: IdempotencyKey = None,
     ) -> BookingCreatedOut:
+        await throttle.check(request, "book", phone=data.customer.phone)
         key = idempotency_key.strip() if idempotency_key else None
-        request = BookRequest(
+        asked = BookRequest(
             salon_id=str(data.salon_id),
             service_id=str(data.service_id),
             staff_id=str(data.staff_id) if data.staff_id else None,
@@ -111,15 +121,29 @@ class PublicBookingController(Controller):
             source=data.source,
             otp_token=data.otp_token,
         )
-        return present.receipt(await use_cases.book(request, key or None))
+        return present.receipt(await use_cases.book(asked, key or None))
 
     @post("/otp/start", status_code=HTTP_202_ACCEPTED)
-    async def otp_start(self, data: OtpStartIn, use_cases: UseCases) -> dict[str, str]:
+    async def otp_start(
+        self,
+        data: OtpStartIn,
+        use_cases: UseCases,
+        request: Request[Any, Any, Any],
+        throttle: Throttle,
+    ) -> dict[str, str]:
+        await throttle.check(request, "otp_start", phone=data.phone)
         await use_cases.phone_verification.start(str(data.salon_id), data.phone)
         return {"status": "sent"}
 
     @post("/otp/verify", status_code=HTTP_200_OK)
-    async def otp_verify(self, data: OtpVerifyIn, use_cases: UseCases) -> OtpTokenOut:
+    async def otp_verify(
+        self,
+        data: OtpVerifyIn,
+        use_cases: UseCases,
+        request: Request[Any, Any, Any],
+        throttle: Throttle,
+    ) -> OtpTokenOut:
+        await throttle.check(request, "otp_verify", phone=data.phone)
         token = await use_cases.phone_verification.verify(str(data.salon_id), data.phone, data.code)
         return OtpTokenOut(otp_token=token)
 

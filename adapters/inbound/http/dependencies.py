@@ -1,4 +1,4 @@
-"""Per-request dependencies: the use cases and the acting owner."""
+"""Per-request dependencies: the use cases, the rate limits and the acting owner."""
 
 from __future__ import annotations
 
@@ -11,10 +11,17 @@ from application.actor import Actor
 from application.use_cases import UseCases
 from domain.errors import Unauthorized
 
+from .rate_limits import Throttle
+
 
 def provide_use_cases(state: State) -> UseCases:
     use_cases: UseCases = state.use_cases
     return use_cases
+
+
+def provide_throttle(state: State) -> Throttle:
+    throttle: Throttle = state.throttle
+    return throttle
 
 
 def bearer_token(request: Request[Any, Any, Any]) -> str:

@@ -111,7 +111,9 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 def unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Last resort: log it, answer the envelope. Bad input never reaches here by design."""
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    # The route template, not the path: paths carry manage tokens.
+    route = request.scope.get("path_template", "?")
+    log.exception("unhandled error on %s %s", request.method, route, exc_info=exc)
     return envelope(
         HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side."
     )

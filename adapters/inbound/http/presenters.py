@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from application.audit_query import AuditView
 from application.booking.views import BookingReceipt, BookingView
 from domain.availability import Slot
 from domain.catalog import Service, Staff
@@ -110,3 +111,22 @@ def slots(items: Iterable[Slot], tz: str) -> list[s.SlotOut]:
         s.SlotOut(start=local(x.start, zone), end=local(x.end, zone), staff_ids=list(x.staff_ids))
         for x in items
     ]
+
+
+def audit_page(v: AuditView) -> s.AuditPageOut:
+    zone = ZoneInfo(v.timezone)
+    return s.AuditPageOut(
+        items=[
+            s.AuditEntryOut(
+                id=e.id,
+                at=local(e.at, zone),
+                actor=s.AuditActorOut(type=e.actor_type.value, id=e.actor_id),
+                action=e.action,
+                entity=s.AuditEntityOut(type=e.entity_type.value, id=e.entity_id),
+                changes={field: list(change) for field, change in e.changes.items()},
+                request_id=e.request_id,
+            )
+            for e in v.page.items
+        ],
+        next_cursor=v.page.next_cursor,
+    )

@@ -4,7 +4,7 @@ the options are spelled on each class because type checkers do not inherit them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -276,10 +276,36 @@ class PublicOfferOut(msgspec.Struct, kw_only=True):
     staff: list[PublicStaffOut]
 
 
+# --- audit log -------------------------------------------------------------------------------
+class AuditActorOut(msgspec.Struct, kw_only=True):
+    type: str  # owner | customer | system | operator
+    id: str | None
+
+
+class AuditEntityOut(msgspec.Struct, kw_only=True):
+    type: str
+    id: str
+
+
+class AuditEntryOut(msgspec.Struct, kw_only=True):
+    id: str
+    at: str
+    actor: AuditActorOut
+    action: str
+    entity: AuditEntityOut
+    changes: dict[str, list[Any]]  # field -> [before, after]
+    request_id: str | None
+
+
+class AuditPageOut(msgspec.Struct, kw_only=True):
+    items: list[AuditEntryOut]
+    next_cursor: str | None
+
+
 class ErrorBody(msgspec.Struct, kw_only=True):
     code: str
     message: str
-    details: dict[str, object]
+    details: dict[str, Any]
 
 
 class ErrorOut(msgspec.Struct, kw_only=True):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from application.ports.idempotency_repository import IdempotencyRecord
 from domain.accounts import Owner
+from domain.audit import AuditEntry
 from domain.booking import Booking, Customer
 from domain.catalog import Service, Staff
 from domain.otp import OtpChallenge, OtpGrant
@@ -30,6 +31,7 @@ class MemoryState:
     challenges: dict[tuple[str, str], OtpChallenge] = field(default_factory=dict)
     grants: dict[str, OtpGrant] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], IdempotencyRecord] = field(default_factory=dict)
+    audit: dict[str, AuditEntry] = field(default_factory=dict)  # insertion order
 
     def snapshot(self) -> MemoryState:
         return copy.copy(self).deep_dicts()

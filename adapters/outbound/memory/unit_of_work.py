@@ -7,6 +7,7 @@ from typing import Self
 
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
+from .audit_log import InMemoryAuditLog
 from .repositories import (
     InMemoryAccountRepository,
     InMemoryBookingRepository,
@@ -40,6 +41,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.accounts = InMemoryAccountRepository(self._work)
         self.otp = InMemoryOtpRepository(self._work)
         self.idempotency = InMemoryIdempotencyRepository(self._work)
+        self.audit = InMemoryAuditLog(self._work)
         return self
 
     async def __aexit__(

@@ -37,6 +37,7 @@ CONSTRAINT_TO_ERROR: Final[Mapping[str, Callable[[], DomainError]]] = {
     "pk_idempotency_keys": _conflict("That idempotency key is already stored."),
     "pk_auth_tokens": _conflict("That token is already stored."),
     "pk_otp_grants": _conflict("That OTP grant is already stored."),
+    "pk_audit_log": _conflict("That audit entry is already recorded."),
 }
 UNKNOWN_CONSTRAINT: Final = _conflict("The change conflicts with stored data.")
 

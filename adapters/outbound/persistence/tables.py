@@ -40,6 +40,8 @@ NAMING_CONVENTION: Final = {
 # Statuses that hold a slot; the SQL twin of domain.booking.ACTIVE_STATUSES.
 ACTIVE_STATUS_VALUES: Final = ("pending", "confirmed")
 BOOKINGS_NO_OVERLAP: Final = "bookings_no_overlap"
+# PostgreSQL and SQLite: triggers that refuse UPDATE and DELETE on audit rows (migration 0003).
+AUDIT_LOG_APPEND_ONLY: Final = "audit_log_append_only"
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -246,4 +248,21 @@ otp_outbox = Table(
     Column("code", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Index(None, "salon_id", "created_at"),
+)
+
+# Append-only: the code has no UPDATE or DELETE for it, and triggers refuse both.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    _id(primary_key=True),
+    _id("salon_id", ForeignKey("salons.id"), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor_type", String(16), nullable=False),
+    Column("actor_id", Text, nullable=True),
+    Column("action", String(64), nullable=False),
+    Column("entity_type", String(32), nullable=False),
+    _id("entity_id", nullable=False),
+    Column("changes", Text, nullable=False),  # JSON: {field: [before, after]}
+    Column("request_id", Text, nullable=True),
+    Index(None, "salon_id", "at", "id"),
 )

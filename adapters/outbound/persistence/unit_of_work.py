@@ -11,6 +11,7 @@ from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 from .repositories import (
     SqlaAccountRepository,
+    SqlaAuditLog,
     SqlaBookingRepository,
     SqlaCatalogRepository,
     SqlaCustomerRepository,
@@ -40,6 +41,7 @@ class SqlaUnitOfWork(UnitOfWork):
     accounts: SqlaAccountRepository
     otp: SqlaOtpRepository
     idempotency: SqlaIdempotencyRepository
+    audit: SqlaAuditLog
 
     def __init__(self, engine: AsyncEngine, *, write: bool) -> None:
         self._engine = engine
@@ -64,6 +66,7 @@ class SqlaUnitOfWork(UnitOfWork):
         self.accounts = SqlaAccountRepository(connection)
         self.otp = SqlaOtpRepository(connection)
         self.idempotency = SqlaIdempotencyRepository(connection)
+        self.audit = SqlaAuditLog(connection)
         return self
 
     async def __aexit__(

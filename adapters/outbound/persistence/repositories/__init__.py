@@ -1,6 +1,7 @@
 """One SQLAlchemy Core repository per port, each over the unit of work's connection."""
 
 from .accounts import SqlaAccountRepository
+from .audit_log import SqlaAuditLog
 from .bookings import SqlaBookingRepository
 from .catalog import SqlaCatalogRepository
 from .customers import SqlaCustomerRepository
@@ -11,6 +12,7 @@ from .schedule import SqlaScheduleRepository
 
 __all__ = [
     "SqlaAccountRepository",
+    "SqlaAuditLog",
     "SqlaBookingRepository",
     "SqlaCatalogRepository",
     "SqlaCustomerRepository",

@@ -1,0 +1,3 @@
+from .redis_ping import RedisPing
+
+__all__ = ["RedisPing"]

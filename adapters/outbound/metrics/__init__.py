@@ -1,0 +1,3 @@
+from .prometheus import PrometheusMetrics
+
+__all__ = ["PrometheusMetrics"]
