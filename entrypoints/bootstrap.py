@@ -145,7 +145,9 @@ def _rate_limiter(settings: Settings) -> RateLimiter | None:
         return None
     if settings.redis_url is None:
         return InMemoryRateLimiter()
-    return RedisRateLimiter(settings.redis_url, prefix=settings.rate_limit_prefix)
+    return RedisRateLimiter(
+        settings.redis_url, prefix=settings.rate_limit_prefix, timeout=settings.rate_limit_timeout_s
+    )
 
 
 async def _always_ok() -> bool:

@@ -45,6 +45,8 @@ class Settings:
     rate_limits: bool = True
     rate_limit_rules: Mapping[str, Rate] = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     rate_limit_prefix: str = "salonhub:rl:"
+    # How long a rate-limit check may wait on Redis before failing open.
+    rate_limit_timeout_s: float = 0.25
     trusted_proxies: tuple[str, ...] = ()
     var_dir: Path = Path("var")
 
@@ -97,6 +99,7 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
         rate_limits=rate_limits == "on",
         rate_limit_rules=_rate_limit_rules(env),
         rate_limit_prefix=env.get("SALONHUB_RATE_LIMIT_PREFIX") or "salonhub:rl:",
+        rate_limit_timeout_s=_milliseconds(env, "SALONHUB_RATE_LIMIT_TIMEOUT_MS", 250) / 1000,
         trusted_proxies=_trusted_proxies(env.get("SALONHUB_TRUSTED_PROXIES", "")),
         var_dir=var_dir,
     )
@@ -124,3 +127,12 @@ def _trusted_proxies(value: str) -> tuple[str, ...]:
             message = f"SALONHUB_TRUSTED_PROXIES: not an address or network: {item!r}"
             raise SettingsError(message) from None
     return items
+
+
+def _milliseconds(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 60_000:
+        raise SettingsError(f"{name} must be a whole number of milliseconds from 1 to 60000")
+    return int(raw)

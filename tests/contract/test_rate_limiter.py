@@ -15,6 +15,8 @@ from tests.integration.servers import free_port
 
 LIMITERS = ["memory", pytest.param("redis", marks=pytest.mark.redis)]
 
+COUNTING_TIMEOUT_S = 5.0
+
 
 @pytest_asyncio.fixture(params=LIMITERS, loop_scope="session")
 async def limiter(request: pytest.FixtureRequest) -> AsyncIterator[RateLimiter]:
@@ -23,7 +25,10 @@ async def limiter(request: pytest.FixtureRequest) -> AsyncIterator[RateLimiter]:
         made = InMemoryRateLimiter()
     else:
         url: str = request.getfixturevalue("redis_url")
-        made = RedisRateLimiter(url, prefix=request.getfixturevalue("redis_prefix"))
+        # A generous timeout: these tests count hits; fail-open on a slow box would hide the count.
+        made = RedisRateLimiter(
+            url, prefix=request.getfixturevalue("redis_prefix"), timeout=COUNTING_TIMEOUT_S
+        )
     try:
         yield made
     finally:
@@ -106,8 +111,8 @@ async def test_two_limiters_on_one_redis_share_their_counters(
     redis_url: str, redis_prefix: str
 ) -> None:
     """Two processes are two clients with their own connections: the counter is one."""
-    first = RedisRateLimiter(redis_url, prefix=redis_prefix)
-    second = RedisRateLimiter(redis_url, prefix=redis_prefix)
+    first = RedisRateLimiter(redis_url, prefix=redis_prefix, timeout=COUNTING_TIMEOUT_S)
+    second = RedisRateLimiter(redis_url, prefix=redis_prefix, timeout=COUNTING_TIMEOUT_S)
     rule = [hit("book_phone", "p", 4, 60)]
     try:
         results = await asyncio.gather(
