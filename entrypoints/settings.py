@@ -12,6 +12,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from adapters.outbound.crypto import parse_key_ring
 from application.ports.rate_limiter import Rate
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/salonhub.db"
@@ -94,7 +95,7 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
         database_url=env.get("SALONHUB_DATABASE_URL") or DEFAULT_DATABASE_URL,
         redis_url=redis_url,
         secret_key=secret.encode(),
-        encryption_keys=tuple(k.strip().encode() for k in keys.split(",") if k.strip()),
+        encryption_keys=_key_ring(keys),
         public_url=(env.get("SALONHUB_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
         rate_limits=rate_limits == "on",
         rate_limit_rules=_rate_limit_rules(env),
@@ -136,3 +137,11 @@ def _milliseconds(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 60_000:
         raise SettingsError(f"{name} must be a whole number of milliseconds from 1 to 60000")
     return int(raw)
+
+
+def _key_ring(value: str) -> tuple[bytes, ...]:
+    """SALONHUB_ENCRYPTION_KEYS: comma-separated base64 of 32-byte keys, the first encrypts."""
+    try:
+        return tuple(parse_key_ring(value))
+    except ValueError as exc:
+        raise SettingsError(f"SALONHUB_ENCRYPTION_KEYS: {exc}") from exc

@@ -48,7 +48,7 @@ def serve(
         "SALONHUB_DATABASE_URL": database_url,
         "SALONHUB_VAR_DIR": str(var_dir),
         "SALONHUB_SECRET_KEY": "integration-test-secret-key",
-        "SALONHUB_ENCRYPTION_KEYS": "aW50ZWdyYXRpb24tdGVzdC1rZXktMzItYnl0ZXMhIQ==",
+        "SALONHUB_ENCRYPTION_KEYS": "c2Fsb25odWItaW50ZWdyYXRpb24tdGVzdC1rZXktMzI=",
         "SALONHUB_RATE_LIMITS": "on" if rate_limits else "off",
     }
     env.pop("SALONHUB_REDIS_URL", None)
