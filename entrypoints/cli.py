@@ -108,6 +108,9 @@ def parser() -> argparse.ArgumentParser:
         "upgrade", help="apply migrations to SALONHUB_DATABASE_URL"
     )
     sub.add_parser("demo", help="seed the demo salon and print its URLs")
+    sandbox = sub.add_parser("meta-sandbox", help="the Meta sandbox as its own server")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8900)
     salon = sub.add_parser("salon", help="operator commands for salons")
     tier = salon.add_subparsers(dest="salon_command", required=True).add_parser(
         "set-tier", help="change a salon's plan"
@@ -130,6 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "demo":
             return _demo(settings)
+        if args.command == "meta-sandbox":
+            from entrypoints.meta_sandbox import run as run_sandbox
+
+            run_sandbox(args.port, host=args.host)
+            return 0
         return _set_tier(settings, args.salon_id, args.tier)
     except (SettingsError, DomainError) as exc:
         print(f"salonhub: {exc}", file=sys.stderr)
