@@ -1,0 +1,1 @@
+"""Meta's Graph API over httpx: the client, wire types, error mapping, usage, resilience."""
