@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from domain.intervals import Interval, merge, subtract
@@ -152,8 +153,12 @@ def _local_instant(day: date, wall: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, wall.replace(tzinfo=None, fold=0), tzinfo=tz).astimezone(UTC)
 
 
-def _grid(day: date, tz: ZoneInfo, step_minutes: int) -> list[datetime]:
-    """The day's grid instants in UTC, sorted; wall times inside a DST gap are left out."""
+@lru_cache(maxsize=8192)
+def _grid(day: date, tz: ZoneInfo, step_minutes: int) -> tuple[datetime, ...]:
+    """The day's grid instants in UTC, sorted; wall times inside a DST gap are left out.
+
+    Cached: a grid depends only on its arguments, and building one was the engine's largest cost
+    in the profile (bench/README.md)."""
     # Adding to an aware datetime is wall-clock arithmetic, and fold stays 0 (first occurrence).
     midnight = datetime(day.year, day.month, day.day, tzinfo=tz)
     walls = [midnight + timedelta(minutes=m) for m in range(0, _MINUTES_PER_DAY, step_minutes)]
@@ -161,7 +166,7 @@ def _grid(day: date, tz: ZoneInfo, step_minutes: int) -> list[datetime]:
     # (Datetimes sharing one tzinfo compare by their wall-clock fields.)
     instants = [i for wall in walls if (i := wall.astimezone(UTC)).astimezone(tz) == wall]
     instants.sort()
-    return instants
+    return tuple(instants)
 
 
 def _on_grid(instant: datetime, tz: ZoneInfo, step_minutes: int) -> bool:

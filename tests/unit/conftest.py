@@ -5,6 +5,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 
+from adapters.outbound.memory import InMemoryUnitOfWorkFactory
 from adapters.outbound.memory.clock import FixedClock
 from adapters.outbound.memory.metrics import InMemoryMetrics
 from adapters.outbound.memory.otp_sender import InMemoryOtpSender
@@ -29,6 +30,7 @@ class World:
     asha: str
     ben: str
     metrics: InMemoryMetrics
+    uow: InMemoryUnitOfWorkFactory
 
 
 @pytest.fixture
@@ -37,11 +39,13 @@ async def world() -> World:
     clock = FixedClock(datetime(2026, 11, 30, 4, 30, tzinfo=UTC))
     otp = InMemoryOtpSender()
     metrics = InMemoryMetrics()
+    uow = InMemoryUnitOfWorkFactory()
     c = bootstrap(
         Settings(database_url=MEMORY_URL, secret_key=b"k" * 32),
         clock=clock,
         otp_sender=otp,
         metrics=metrics,
+        uow=uow,
     )
     uc = c.use_cases
     made = await uc.sign_up(
@@ -78,4 +82,5 @@ async def world() -> World:
         asha=asha.id,
         ben=ben.id,
         metrics=metrics,
+        uow=uow,
     )
