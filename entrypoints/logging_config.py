@@ -67,8 +67,11 @@ def configure_logging(level: int | str = logging.INFO, *, stream: IO[str] | None
     root.setLevel(level)
     for name in _NOISY:
         # Their own handlers (uvicorn's default config) would bypass ours: propagate instead.
+        # Their level too: uvicorn sets its own when it configures itself, and a level left over
+        # from an earlier setup would silently drop lines ours lets through.
         named = logging.getLogger(name)
         named.handlers.clear()
         named.propagate = True
+        named.setLevel(logging.NOTSET)
     # SQLAlchemy logs every statement at INFO when its logger is enabled: warnings only.
     logging.getLogger("sqlalchemy").setLevel(max(level, logging.WARNING))
