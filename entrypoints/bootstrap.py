@@ -6,9 +6,8 @@ The HTTP app, the CLI and the tests all call `bootstrap`; keyword overrides repl
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
@@ -152,11 +151,3 @@ def _rate_limiter(settings: Settings) -> RateLimiter | None:
 
 async def _always_ok() -> bool:
     return True
-
-
-def describe(container: Container) -> Mapping[str, Any]:
-    """What the container was built with, for the startup log line."""
-    return {
-        "database": container.settings.database_url.split("@")[-1],
-        "embedded": container.settings.embedded,
-    }
