@@ -148,6 +148,11 @@ def _utc(instant: datetime) -> datetime:
     return instant.astimezone(UTC)
 
 
+def local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    """The instant (UTC) a local date begins: its 00:00, converted like every wall time here."""
+    return _local_instant(day, time(), tz)
+
+
 def _local_instant(day: date, wall: time, tz: ZoneInfo) -> datetime:
     # fold=0 picks the first occurrence of an ambiguous time; a gap time gets the pre-gap offset.
     return datetime.combine(day, wall.replace(tzinfo=None, fold=0), tzinfo=tz).astimezone(UTC)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from application.ports.unit_of_work import UnitOfWork
+from domain.availability import local_midnight
 from domain.booking import Booking
 from domain.errors import SlotUnavailable
 from domain.salon import Salon
@@ -17,8 +18,7 @@ async def by_fewest_bookings(
     """Staff with the fewest active bookings on start's local date first, ties by id."""
     zone = salon.zone
     day = start.astimezone(zone).date()
-    day_start = datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
-    day_end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+    day_start, day_end = local_midnight(day, zone), local_midnight(day + timedelta(days=1), zone)
     counts = await uow.bookings.active_counts(staff_ids, day_start, day_end)
     return sorted(staff_ids, key=lambda sid: (counts.get(sid, 0), sid))
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from application.ports.unit_of_work import UnitOfWork
-from domain.availability import Slot, SlotQuery, StaffCalendar, compute_slots, nearest
+from domain.availability import (
+    Slot,
+    SlotQuery,
+    StaffCalendar,
+    compute_slots,
+    local_midnight,
+    nearest,
+)
 from domain.catalog import Service, Staff
 from domain.salon import Salon
 
@@ -37,8 +43,8 @@ def day_window(
 ) -> tuple[datetime, datetime]:
     """Instants that cover every local date asked, with a day's slack for DST and buffers."""
     zone = salon.zone
-    start = datetime.combine(first - timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(first + timedelta(days=days + 1), time(), tzinfo=zone).astimezone(UTC)
+    start = local_midnight(first - timedelta(days=1), zone)
+    end = local_midnight(first + timedelta(days=days + 1), zone)
     return start, end + occupancy.duration + occupancy.buffer_after
 
 
@@ -130,12 +136,10 @@ async def alternatives(
             return best
         if len(best) == MAX_ALTERNATIVES:
             reach = abs(best[-1].start - target)
-            below_done = low == first or target - _midnight(low, zone) > reach
-            above_done = high == last or _midnight(high + timedelta(days=1), zone) - target > reach
+            below_done = low == first or target - local_midnight(low, zone) > reach
+            above_done = (
+                high == last or local_midnight(high + timedelta(days=1), zone) - target > reach
+            )
             if below_done and above_done:
                 return best
     return best
-
-
-def _midnight(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)

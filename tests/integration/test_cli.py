@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .servers import ROOT
-
 
 def salonhub(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SALONHUB_")}
@@ -56,4 +54,3 @@ def test_production_mode_demands_its_secrets(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 2 and "SALONHUB_SECRET_KEY" in done.stderr
-    assert ROOT.exists()

@@ -123,6 +123,13 @@ def page_token(client: httpx.Client, page_id: str = GLOW) -> str:
     return str(next(p["access_token"] for p in pages if p["id"] == page_id))
 
 
+def subscribe(client: httpx.Client, token: str, fields: str = "messages") -> httpx.Response:
+    """Subscribe the app to the Glow Page's webhook fields, as the app under test would."""
+    return client.post(
+        f"{V}/{GLOW}/subscribed_apps", params={"subscribed_fields": fields, "access_token": token}
+    )
+
+
 # --- the connect journey ---
 
 
@@ -407,17 +414,11 @@ def test_permission_errors(sandbox: httpx.Client, code: int) -> None:
     )
     token = page_token(sandbox)
     assert sandbox.get(f"{V}/me", params={"access_token": token}).status_code == 200
-    r = sandbox.post(
-        f"{V}/{GLOW}/subscribed_apps",
-        params={"subscribed_fields": "messages", "access_token": token},
-    )
+    r = subscribe(sandbox, token)
     error = error_of(r)
     assert error["code"] == code and f"(#{code})" in error["message"]
     sandbox.delete("/_sandbox/failures")
-    r = sandbox.post(
-        f"{V}/{GLOW}/subscribed_apps",
-        params={"subscribed_fields": "messages", "access_token": token},
-    )
+    r = subscribe(sandbox, token)
     assert r.status_code == 200
 
 
@@ -606,10 +607,7 @@ def test_the_phone_sends_a_messaging_webhook_to_a_subscribed_page(
 ) -> None:
     configure(sandbox, receiver)
     token = page_token(sandbox)
-    sandbox.post(
-        f"{V}/{GLOW}/subscribed_apps",
-        params={"subscribed_fields": "messages", "access_token": token},
-    )
+    subscribe(sandbox, token)
     r = sandbox.post(
         "/_sandbox/phone", json={"page_id": GLOW, "customer": "riya", "text": "Is 5pm free?"}
     )
@@ -628,10 +626,7 @@ def test_the_phone_taps_postbacks_and_books_meta_native_appointments(
 ) -> None:
     configure(sandbox, receiver)
     token = page_token(sandbox)
-    sandbox.post(
-        f"{V}/{GLOW}/subscribed_apps",
-        params={"subscribed_fields": "messages,messaging_postbacks", "access_token": token},
-    )
+    subscribe(sandbox, token, "messages,messaging_postbacks")
     sandbox.post(
         "/_sandbox/phone",
         json={"page_id": GLOW, "customer": "arjun", "kind": "postback", "payload": "BOOK"},
@@ -712,10 +707,7 @@ def test_failing_messaging_webhooks_unsubscribe_the_page(
 
     configure(sandbox, receiver, base_delay=0.01)
     token = page_token(sandbox)
-    sandbox.post(
-        f"{V}/{GLOW}/subscribed_apps",
-        params={"subscribed_fields": "messages", "access_token": token},
-    )
+    subscribe(sandbox, token)
     receiver.fail_next = 10
     sandbox.post("/_sandbox/phone", json={"page_id": GLOW, "customer": "riya"})
     deadline = time.monotonic() + 10

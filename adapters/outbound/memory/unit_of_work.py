@@ -27,7 +27,6 @@ class InMemoryUnitOfWork(UnitOfWork):
     def __init__(self, store: MemoryStore, *, write: bool) -> None:
         self._store = store
         self._write = write
-        self._committed = False
 
     async def __aenter__(self) -> Self:
         if self._write:
@@ -58,7 +57,6 @@ class InMemoryUnitOfWork(UnitOfWork):
             raise RuntimeError("commit() on a read-only unit of work")
         # Publish a copy: the repositories keep writing to `_work`, which stays private.
         self._store.state = self._work.snapshot()
-        self._committed = True
 
 
 class InMemoryUnitOfWorkFactory(UnitOfWorkFactory):
