@@ -13,6 +13,10 @@ from application.booking.manage_booking import ManageBooking
 from application.booking.salon_bookings import SalonBookings
 from application.catalog.manage_services import ManageServices
 from application.catalog.manage_staff import ManageStaff
+from application.meta.connection import MetaCleanups, MetaConnection
+from application.meta.health import TokenChecks
+from application.meta.privacy import MetaPrivacy
+from application.meta.rotation import RotateTokenKeys
 from application.salons.manage_salon import ManageSalon, SetTier
 from application.verification.verify_phone import PhoneVerification
 
@@ -33,3 +37,8 @@ class UseCases:
     salon_bookings: SalonBookings
     phone_verification: PhoneVerification
     audit: AuditQuery
+    meta: MetaConnection
+    meta_privacy: MetaPrivacy
+    meta_cleanups: MetaCleanups
+    meta_token_checks: TokenChecks
+    rotate_token_keys: RotateTokenKeys

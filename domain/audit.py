@@ -36,6 +36,7 @@ class EntityType(enum.StrEnum):
     STAFF = "staff"
     TIME_OFF = "time_off"
     BOOKING = "booking"
+    META_INTEGRATION = "meta_integration"
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,3 +83,13 @@ class RateLimited(DomainError):
     def __init__(self, message: str, retry_after_seconds: int) -> None:
         super().__init__(message, {"retry_after_seconds": retry_after_seconds})
         self.retry_after_seconds = retry_after_seconds
+
+
+class DependencyUnavailable(DomainError):
+    """A service we depend on (Meta) failed or is throttling us; try again later."""
+
+    code = "meta_unavailable"
+
+    def __init__(self, message: str, retry_after_seconds: int = 30) -> None:
+        super().__init__(message, {"retry_after_seconds": retry_after_seconds})
+        self.retry_after_seconds = retry_after_seconds

@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+import httpx
+from litestar import Litestar
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
+from adapters.outbound.crypto import AesGcmTokenVault
 from adapters.outbound.health import RedisPing
 from adapters.outbound.memory import InMemoryUnitOfWorkFactory
 from adapters.outbound.memory.otp_sender import InMemoryOtpSender
+from adapters.outbound.meta.client import HttpxMetaGraph
 from adapters.outbound.metrics import PrometheusMetrics
 from adapters.outbound.persistence.database import Database
 from adapters.outbound.persistence.otp_outbox import SqlaOtpOutbox
@@ -31,19 +35,30 @@ from application.booking.manage_booking import ManageBooking
 from application.booking.salon_bookings import SalonBookings
 from application.catalog.manage_services import ManageServices
 from application.catalog.manage_staff import ManageStaff
+from application.meta.config import MetaApp
+from application.meta.connection import MetaCleanups, MetaConnection
+from application.meta.health import TokenChecks
+from application.meta.privacy import MetaPrivacy
+from application.meta.rotation import RotateTokenKeys
 from application.ports.clock import Clock
+from application.ports.meta_graph import MetaGraph
 from application.ports.metrics import Metrics
 from application.ports.otp_sender import OtpSender
 from application.ports.password_hasher import PasswordHasher
 from application.ports.phone_numbers import PhoneNumbers
 from application.ports.rate_limiter import RateLimiter
+from application.ports.token_vault import TokenVault
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.salons.manage_salon import ManageSalon, SetTier
 from application.use_cases import UseCases
 from application.verification.verify_phone import PhoneVerification
+from domain.meta import MetaMode
+from entrypoints.meta_sandbox import create_sandbox_app
 from entrypoints.settings import Settings
 
 MEMORY_URL = "memory://"
+SANDBOX_MOUNT = "/_meta-sandbox"  # where `serve` mounts the built-in Meta sandbox
+_SANDBOX_BASE = "http://meta-sandbox.internal"  # in-process: no socket, no port
 REDIS_TIMEOUT_S = 1.0  # health pings must answer fast, or Redis counts as down
 
 
@@ -59,8 +74,14 @@ class Container:
     health_checks: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
     rate_limiter: RateLimiter | None = None  # None: SALONHUB_RATE_LIMITS=off
     redis: Redis | None = None  # set when SALONHUB_REDIS_URL is
+    meta_graph: MetaGraph | None = None
+    token_vault: TokenVault | None = None
+    meta_sandbox: Litestar | None = None  # the built-in sandbox app, mounted by `serve`
+    http_client: httpx.AsyncClient | None = None
 
     async def close(self) -> None:
+        if self.http_client is not None:
+            await self.http_client.aclose()
         if self.redis is not None:
             await self.redis.aclose()
         if self.rate_limiter is not None:
@@ -79,6 +100,8 @@ def bootstrap(
     hasher: PasswordHasher | None = None,
     rate_limiter: RateLimiter | None = None,
     metrics: Metrics | None = None,
+    meta_graph: MetaGraph | None = None,
+    token_vault: TokenVault | None = None,
 ) -> Container:
     database: Database | None = None
     checks: dict[str, Callable[[], Awaitable[bool]]] = {}
@@ -108,6 +131,9 @@ def bootstrap(
     if otp_sender is None:
         # Embedded mode: codes go to a table the demo can show (a real SMS adapter comes later).
         otp_sender = SqlaOtpOutbox(database) if database is not None else InMemoryOtpSender()
+    vault = token_vault or AesGcmTokenVault(settings.encryption_keys)
+    meta_app, graph, sandbox, http_client = _meta(settings, meta_graph)
+    meta = MetaConnection(uow, clock, graph, vault, meta_app, settings.secret_key)
     use_cases = UseCases(
         sign_up=SignUp(uow, clock, hasher, phones),
         log_in=LogIn(uow, clock, hasher),
@@ -123,6 +149,11 @@ def bootstrap(
         salon_bookings=SalonBookings(uow, clock, phones, metrics),
         phone_verification=PhoneVerification(uow, clock, phones, otp_sender, settings.secret_key),
         audit=AuditQuery(uow),
+        meta=meta,
+        meta_privacy=MetaPrivacy(uow, clock, meta_app),
+        meta_cleanups=MetaCleanups(uow, clock, graph, vault),
+        meta_token_checks=TokenChecks(uow, clock, graph, vault),
+        rotate_token_keys=RotateTokenKeys(uow, vault),
     )
     return Container(
         settings=settings,
@@ -135,7 +166,51 @@ def bootstrap(
         health_checks=checks,
         rate_limiter=rate_limiter or _rate_limiter(settings),
         redis=redis,
+        meta_graph=graph,
+        token_vault=vault,
+        meta_sandbox=sandbox,
+        http_client=http_client,
     )
+
+
+def _meta(
+    settings: Settings, graph: MetaGraph | None
+) -> tuple[MetaApp, MetaGraph, Litestar | None, httpx.AsyncClient | None]:
+    """Our Meta app, the Graph adapter, and (embedded default) the built-in sandbox.
+
+    The built-in sandbox serves the login dialog to browsers at PUBLIC_URL/_meta-sandbox and
+    answers the Graph adapter in process (httpx's ASGI transport), so both see one sandbox.
+    """
+    meta = settings.meta
+    sandbox: Litestar | None = None
+    if meta.builtin_sandbox:
+        sandbox = create_sandbox_app(app_id=meta.app_id, app_secret=meta.app_secret)
+    app = MetaApp(
+        app_id=meta.app_id,
+        app_secret=meta.app_secret,
+        mode=MetaMode(meta.mode),
+        dialog_url=meta.dialog_url or f"{settings.public_url}{SANDBOX_MOUNT}",
+        version=meta.api_version,
+        public_url=settings.public_url,
+        configured=meta.configured,
+    )
+    if graph is not None:
+        return app, graph, sandbox, None
+    timeout = httpx.Timeout(meta.timeout_s, connect=min(meta.timeout_s, 5.0))
+    if sandbox is not None:
+        asgi = httpx.ASGITransport(app=sandbox)  # type: ignore[arg-type]  # Litestar is ASGI
+        client = httpx.AsyncClient(transport=asgi, timeout=timeout)
+    else:
+        client = httpx.AsyncClient(timeout=timeout)
+    graph = HttpxMetaGraph(
+        client,
+        base_url=meta.graph_url or _SANDBOX_BASE,
+        app_id=meta.app_id,
+        app_secret=meta.app_secret,
+        version=meta.api_version,
+        timeout=meta.timeout_s,
+    )
+    return app, graph, sandbox, client
 
 
 def _rate_limiter(settings: Settings) -> RateLimiter | None:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from litestar import Litestar
+from litestar import Litestar, asgi
+from litestar.handlers import ASGIRouteHandler
+from litestar.types import ControllerRouterHandler, Receive, Scope, Send
 
 from adapters.inbound.http.app import create_app
 from adapters.inbound.http.dev import dev_otp_outbox_route
 from adapters.inbound.http.rate_limits import Throttle, parse_networks
 from adapters.outbound.persistence.otp_outbox import SqlaOtpOutbox
-from entrypoints.bootstrap import Container, bootstrap
+from entrypoints.bootstrap import SANDBOX_MOUNT, Container, bootstrap
 from entrypoints.settings import Settings, load_settings
 
 
 def build_app(container: Container) -> Litestar:
-    extra = []
+    extra: list[ControllerRouterHandler] = []
     if container.settings.embedded and isinstance(container.otp_sender, SqlaOtpOutbox):
         extra.append(dev_otp_outbox_route(container.otp_sender.recent))
+    if container.meta_sandbox is not None:
+        extra.append(sandbox_mount(container.meta_sandbox))
     return create_app(
         container.use_cases,
         health_checks=container.health_checks,
@@ -24,6 +28,17 @@ def build_app(container: Container) -> Litestar:
         throttle=build_throttle(container),
         metrics_registry=container.metrics_registry,
     )
+
+
+def sandbox_mount(sandbox: Litestar) -> ASGIRouteHandler:
+    """The built-in Meta sandbox at /_meta-sandbox (embedded mode): the login dialog the
+    owner's browser opens, and the same state the in-process Graph adapter talks to."""
+
+    @asgi(SANDBOX_MOUNT, is_mount=True, copy_scope=True, include_in_schema=False)
+    async def meta_sandbox(scope: Scope, receive: Receive, send: Send) -> None:
+        await sandbox(scope, receive, send)
+
+    return meta_sandbox
 
 
 def build_throttle(container: Container) -> Throttle:

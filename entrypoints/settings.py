@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,8 +15,12 @@ from dotenv import load_dotenv
 
 from adapters.outbound.crypto import parse_key_ring
 from application.ports.rate_limiter import Rate
+from entrypoints.meta_sandbox.state import DEFAULT_APP_ID as SANDBOX_APP_ID
+from entrypoints.meta_sandbox.state import DEFAULT_APP_SECRET as SANDBOX_APP_SECRET
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/salonhub.db"
+DEFAULT_META_API_VERSION = "v26.0"
+SANDBOX_VERIFY_TOKEN = "salonhub-sandbox-verify-token"  # noqa: S105 - a stand-in
 
 # Rule name -> rate; each can be overridden as SALONHUB_RATE_LIMIT_<NAME>, e.g.
 # SALONHUB_RATE_LIMIT_BOOK_IP=20/minute (the `limits` library's notation; see README).
@@ -37,6 +42,30 @@ class SettingsError(RuntimeError):
 
 
 @dataclass(frozen=True, slots=True)
+class MetaSettings:
+    """Our Meta app. `builtin_sandbox`: Graph and dialog are the sandbox mounted in this process
+    (embedded mode without SALONHUB_META_GRAPH_URL). `configured` is False outside embedded mode
+    when SALONHUB_META_APP_ID is unset: the Meta routes then answer 503."""
+
+    app_id: str = SANDBOX_APP_ID
+    app_secret: str = SANDBOX_APP_SECRET
+    verify_token: str = SANDBOX_VERIFY_TOKEN
+    graph_url: str | None = None  # None: the built-in sandbox
+    dialog_url: str | None = None  # None: the built-in sandbox, at PUBLIC_URL/_meta-sandbox
+    mode: str = "login"
+    api_version: str = DEFAULT_META_API_VERSION
+    timeout_s: float = 10.0
+    configured: bool = True
+
+    def __repr__(self) -> str:  # never print the secret
+        return f"MetaSettings(app_id={self.app_id!r}, mode={self.mode!r}, graph={self.graph_url!r})"
+
+    @property
+    def builtin_sandbox(self) -> bool:
+        return self.graph_url is None
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
@@ -50,6 +79,7 @@ class Settings:
     rate_limit_timeout_s: float = 0.25
     trusted_proxies: tuple[str, ...] = ()
     var_dir: Path = Path("var")
+    meta: MetaSettings = field(default_factory=lambda: MetaSettings())
 
     @property
     def embedded(self) -> bool:
@@ -103,6 +133,48 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
         rate_limit_timeout_s=_milliseconds(env, "SALONHUB_RATE_LIMIT_TIMEOUT_MS", 250) / 1000,
         trusted_proxies=_trusted_proxies(env.get("SALONHUB_TRUSTED_PROXIES", "")),
         var_dir=var_dir,
+        meta=_meta_settings(env, embedded),
+    )
+
+
+def _meta_settings(env: Mapping[str, str], embedded: bool) -> MetaSettings:
+    mode = (env.get("SALONHUB_META_MODE") or "login").strip().lower()
+    if mode not in ("login", "mbe"):
+        raise SettingsError("SALONHUB_META_MODE must be login or mbe")
+    version = (env.get("SALONHUB_META_API_VERSION") or DEFAULT_META_API_VERSION).strip()
+    if not re.fullmatch(r"v?\d{1,3}\.\d", version):
+        raise SettingsError("SALONHUB_META_API_VERSION must look like v26.0")
+    version = version if version.startswith("v") else f"v{version}"
+    app_id = env.get("SALONHUB_META_APP_ID", "").strip()
+    app_secret = env.get("SALONHUB_META_APP_SECRET", "").strip()
+    verify_token = env.get("SALONHUB_META_VERIFY_TOKEN", "").strip()
+    graph_url = (env.get("SALONHUB_META_GRAPH_URL") or "").strip().rstrip("/") or None
+    dialog_url = (env.get("SALONHUB_META_DIALOG_URL") or "").strip().rstrip("/") or None
+    timeout = _milliseconds(env, "SALONHUB_META_TIMEOUT_MS", 10_000) / 1000
+    if app_id and not app_secret:
+        raise SettingsError("SALONHUB_META_APP_SECRET is required with SALONHUB_META_APP_ID")
+    if embedded:
+        # The built-in sandbox stands in for Meta unless a Graph URL is given.
+        return MetaSettings(
+            app_id=app_id or SANDBOX_APP_ID,
+            app_secret=app_secret or SANDBOX_APP_SECRET,
+            verify_token=verify_token or SANDBOX_VERIFY_TOKEN,
+            graph_url=graph_url,
+            dialog_url=dialog_url,
+            mode=mode,
+            api_version=version,
+            timeout_s=timeout,
+        )
+    return MetaSettings(
+        app_id=app_id,
+        app_secret=app_secret,
+        verify_token=verify_token,
+        graph_url=graph_url or "https://graph.facebook.com",
+        dialog_url=dialog_url or "https://www.facebook.com",
+        mode=mode,
+        api_version=version,
+        timeout_s=timeout,
+        configured=bool(app_id),
     )
 
 

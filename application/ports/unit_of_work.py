@@ -9,6 +9,7 @@ from application.ports.booking_repository import BookingRepository
 from application.ports.catalog_repository import CatalogRepository
 from application.ports.customer_repository import CustomerRepository
 from application.ports.idempotency_repository import IdempotencyRepository
+from application.ports.meta_repository import MetaRepository
 from application.ports.otp_repository import OtpRepository
 from application.ports.salon_repository import SalonRepository
 from application.ports.schedule_repository import ScheduleRepository
@@ -31,6 +32,7 @@ class UnitOfWork(Protocol):
     otp: OtpRepository
     idempotency: IdempotencyRepository
     audit: AuditLog
+    meta: MetaRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -268,7 +268,7 @@ class Sandbox:
 <body>
 <h1>{e(s.app_name)} is requesting access</h1>
 <p>Logged in as {e(s.user.name)}</p>{business}
-<form method="post" action="/{e(version)}/dialog/oauth">
+<form method="post" action="oauth">
 {hidden}
 <h2>Choose the Pages</h2><ul>{pages}</ul>
 <h2>Requested permissions</h2><ul class="scopes">{scope_items}</ul>

@@ -22,6 +22,7 @@ from .booking import PublicBookingController, SalonBookingsController
 from .catalog import ServicesController, StaffController
 from .dependencies import provide_throttle, provide_use_cases
 from .errors import EXCEPTION_HANDLERS, envelope
+from .meta import MetaCallbackController, MetaOwnerController, admin_integration_placeholder
 from .observability import HttpMetrics, ObservedApp, metrics_route
 from .openapi import document_error_responses
 from .operations import HealthCheck, health
@@ -30,6 +31,9 @@ from .salons import SalonsController
 
 MAX_BODY_BYTES = 1024 * 1024
 _JSON_TYPES = ("application/json",)
+# Meta posts these as forms (`signed_request`), not JSON.
+_FORM_ROUTES = frozenset({"/api/meta/deauthorize", "/api/meta/data-deletion"})
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 async def guard_request(request: Request[Any, Any, Any]) -> Response[Any] | None:
@@ -57,6 +61,8 @@ async def guard_request(request: Request[Any, Any, Any]) -> Response[Any] | None
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type in _JSON_TYPES or content_type.endswith("+json"):
         return None
+    if content_type in _FORM_TYPES and request.url.path in _FORM_ROUTES:
+        return None
     return envelope(400, "bad_request", "The request body must be JSON (application/json).")
 
 
@@ -80,6 +86,9 @@ def create_app(
             PublicBookingController,
             SalonBookingsController,
             AuditController,
+            MetaOwnerController,
+            MetaCallbackController,
+            admin_integration_placeholder,
             health,
             metrics_route(registry),
             *extra_handlers,

@@ -31,6 +31,7 @@ STATUS: dict[type[d.DomainError], int] = {
     d.Conflict: 409,
     d.IdempotencyKeyReused: 422,
     d.RateLimited: 429,
+    d.DependencyUnavailable: 503,
 }
 
 _NAMED_FIELD = re.compile(r"(unknown|missing required) field `([^`]+)`")
@@ -63,7 +64,7 @@ def domain_error(request: Request[Any, Any, Any], exc: d.DomainError) -> Respons
             {"start": local(s.start, tz), "end": local(s.end, tz), "staff_ids": list(s.staff_ids)}
             for s in exc.alternatives[:MAX_ALTERNATIVES]
         ]
-    if isinstance(exc, d.RateLimited):
+    if isinstance(exc, d.RateLimited | d.DependencyUnavailable):
         headers = {"Retry-After": str(exc.retry_after_seconds)}
     return envelope(_status_of(exc), exc.code, exc.message, details, headers)
 

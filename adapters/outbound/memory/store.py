@@ -7,10 +7,12 @@ import copy
 from dataclasses import dataclass, field
 
 from application.ports.idempotency_repository import IdempotencyRecord
+from application.ports.meta_repository import OAuthState, OwnerAlert
 from domain.accounts import Owner
 from domain.audit import AuditEntry
 from domain.booking import Booking, Customer
 from domain.catalog import Service, Staff
+from domain.meta import DataDeletionRequest, MetaCleanup, MetaIntegration
 from domain.otp import OtpChallenge, OtpGrant
 from domain.salon import Location, Salon
 from domain.schedule import TimeOff, WeeklyInterval
@@ -32,6 +34,11 @@ class MemoryState:
     grants: dict[str, OtpGrant] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], IdempotencyRecord] = field(default_factory=dict)
     audit: dict[str, AuditEntry] = field(default_factory=dict)  # insertion order
+    meta_integrations: dict[str, MetaIntegration] = field(default_factory=dict)
+    meta_cleanups: dict[str, MetaCleanup] = field(default_factory=dict)
+    meta_states: dict[str, tuple[OAuthState, bool]] = field(default_factory=dict)  # used?
+    meta_deletions: dict[str, DataDeletionRequest] = field(default_factory=dict)
+    owner_alerts: dict[str, OwnerAlert] = field(default_factory=dict)  # by dedup key
 
     def snapshot(self) -> MemoryState:
         return copy.copy(self).deep_dicts()

@@ -8,6 +8,7 @@ from typing import Self
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 from .audit_log import InMemoryAuditLog
+from .meta import InMemoryMetaRepository
 from .repositories import (
     InMemoryAccountRepository,
     InMemoryBookingRepository,
@@ -41,6 +42,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.otp = InMemoryOtpRepository(self._work)
         self.idempotency = InMemoryIdempotencyRepository(self._work)
         self.audit = InMemoryAuditLog(self._work)
+        self.meta = InMemoryMetaRepository(self._work)
         return self
 
     async def __aexit__(

@@ -38,6 +38,15 @@ CONSTRAINT_TO_ERROR: Final[Mapping[str, Callable[[], DomainError]]] = {
     "pk_auth_tokens": _conflict("That token is already stored."),
     "pk_otp_grants": _conflict("That OTP grant is already stored."),
     "pk_audit_log": _conflict("That audit entry is already recorded."),
+    "uq_meta_integrations_page_id": _conflict(
+        "That Facebook Page is already connected to another SalonHub salon."
+    ),
+    "pk_meta_integrations": _conflict("That salon's Meta integration is already stored."),
+    "pk_meta_cleanups": _conflict("That Meta cleanup is already stored."),
+    "pk_meta_oauth_states": _conflict("That login state is already stored."),
+    "pk_meta_data_deletions": _conflict("That confirmation code is already stored."),
+    "pk_owner_alerts": _conflict("That alert is already stored."),
+    "uq_owner_alerts_dedup_key": _conflict("That alert was already raised."),
 }
 UNKNOWN_CONSTRAINT: Final = _conflict("The change conflicts with stored data.")
 

@@ -16,6 +16,7 @@ from .repositories import (
     SqlaCatalogRepository,
     SqlaCustomerRepository,
     SqlaIdempotencyRepository,
+    SqlaMetaRepository,
     SqlaOtpRepository,
     SqlaSalonRepository,
     SqlaScheduleRepository,
@@ -42,6 +43,7 @@ class SqlaUnitOfWork(UnitOfWork):
     otp: SqlaOtpRepository
     idempotency: SqlaIdempotencyRepository
     audit: SqlaAuditLog
+    meta: SqlaMetaRepository
 
     def __init__(self, engine: AsyncEngine, *, write: bool) -> None:
         self._engine = engine
@@ -67,6 +69,7 @@ class SqlaUnitOfWork(UnitOfWork):
         self.otp = SqlaOtpRepository(connection)
         self.idempotency = SqlaIdempotencyRepository(connection)
         self.audit = SqlaAuditLog(connection)
+        self.meta = SqlaMetaRepository(connection)
         return self
 
     async def __aexit__(

@@ -6,6 +6,7 @@ from .bookings import SqlaBookingRepository
 from .catalog import SqlaCatalogRepository
 from .customers import SqlaCustomerRepository
 from .idempotency import SqlaIdempotencyRepository
+from .meta import SqlaMetaRepository
 from .otp import SqlaOtpRepository
 from .salons import SqlaSalonRepository
 from .schedule import SqlaScheduleRepository
@@ -17,6 +18,7 @@ __all__ = [
     "SqlaCatalogRepository",
     "SqlaCustomerRepository",
     "SqlaIdempotencyRepository",
+    "SqlaMetaRepository",
     "SqlaOtpRepository",
     "SqlaSalonRepository",
     "SqlaScheduleRepository",

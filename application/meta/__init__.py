@@ -1,0 +1,1 @@
+"""Connecting a salon to Meta (Facebook Login or Meta Business Extension) and keeping it healthy."""

@@ -1,0 +1,102 @@
+"""What the owner sees of their Meta integration (GET /api/meta/status)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from application.meta.config import MetaApp
+from domain.meta import Buttons, InstagramRef, IntegrationStatus, MetaIntegration, MetaMode, PageRef
+from domain.salon import Salon
+
+
+@dataclass(frozen=True, slots=True)
+class PageChoice:
+    id: str
+    name: str
+    instagram_username: str | None
+    available: bool  # False: another salon has connected this Page
+
+
+@dataclass(frozen=True, slots=True)
+class MetaStatus:
+    status: IntegrationStatus
+    mode: MetaMode
+    page: PageRef | None
+    instagram: InstagramRef | None
+    buttons: Buttons
+    token_valid: bool | None
+    token_expires_at: datetime | None
+    data_access_expires_at: datetime | None
+    token_checked_at: datetime | None
+    last_sync_at: datetime | None
+    sync_error: str | None
+    booking_links: dict[str, str]
+    warnings: Sequence[str]
+    pages: Sequence[PageChoice]  # the page picker, while `pending`
+    timezone: str  # the salon's, for showing instants
+
+
+def status_of(
+    app: MetaApp,
+    salon: Salon,
+    integration: MetaIntegration | None,
+    now: datetime,
+    *,
+    taken_pages: frozenset[str] = frozenset(),
+    extra_warnings: Sequence[str] = (),
+) -> MetaStatus:
+    links = app.booking_links(salon)
+    if integration is None:
+        return MetaStatus(
+            status=IntegrationStatus.NOT_CONNECTED,
+            mode=app.mode,
+            page=None,
+            instagram=None,
+            buttons=Buttons(),
+            token_valid=None,
+            token_expires_at=None,
+            data_access_expires_at=None,
+            token_checked_at=None,
+            last_sync_at=None,
+            sync_error=None,
+            booking_links=links,
+            warnings=list(extra_warnings),
+            pages=(),
+            timezone=salon.timezone,
+        )
+    warnings = list(extra_warnings)
+    token = integration.token
+    if integration.status == IntegrationStatus.ACTIVE and token.data_access_ending(now):
+        assert token.data_access_expires_at is not None
+        warnings.append(
+            "Meta's data access for your Facebook login ends on "
+            f"{token.data_access_expires_at.date().isoformat()} (UTC). Reconnect Facebook & "
+            "Instagram before then to keep Messenger working."
+        )
+    if integration.status == IntegrationStatus.ACTIVE and integration.mode == MetaMode.LOGIN:
+        warnings.append(
+            "Add the Book Now links by hand: on your Facebook Page (Edit action button → Book "
+            "now) and in Instagram (Edit profile → Action buttons → Book now)."
+        )
+    return MetaStatus(
+        status=integration.status,
+        mode=integration.mode,
+        page=integration.page,
+        instagram=integration.instagram,
+        buttons=integration.buttons,
+        token_valid=token.valid,
+        token_expires_at=token.expires_at,
+        data_access_expires_at=token.data_access_expires_at,
+        token_checked_at=token.checked_at,
+        last_sync_at=integration.last_sync_at,
+        sync_error=integration.sync_error,
+        booking_links=links,
+        warnings=warnings,
+        pages=[
+            PageChoice(p.id, p.name, p.instagram_username, p.id not in taken_pages)
+            for p in integration.candidate_pages
+        ],
+        timezone=salon.timezone,
+    )
