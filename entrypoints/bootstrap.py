@@ -6,6 +6,7 @@ The HTTP app, the CLI and the tests all call `bootstrap`; keyword overrides repl
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -131,7 +132,9 @@ def bootstrap(
     if otp_sender is None:
         # Embedded mode: codes go to a table the demo can show (a real SMS adapter comes later).
         otp_sender = SqlaOtpOutbox(database) if database is not None else InMemoryOtpSender()
-    vault = token_vault or AesGcmTokenVault(settings.encryption_keys)
+    # load_settings always gives keys; Settings built in code without any (tests) get a key
+    # for this process only.
+    vault = token_vault or AesGcmTokenVault(settings.encryption_keys or (os.urandom(32),))
     meta_app, graph, sandbox, http_client = _meta(settings, meta_graph)
     meta = MetaConnection(uow, clock, graph, vault, meta_app, settings.secret_key)
     use_cases = UseCases(

@@ -89,6 +89,35 @@ def _set_tier(settings: Settings, salon_id: str, tier: str) -> int:
     return 0
 
 
+def _keys_rotate(settings: Settings, batch: int) -> int:
+    async def run() -> tuple[int, int]:
+        container = bootstrap(settings)
+        try:
+            report = await container.use_cases.rotate_token_keys.run(batch=batch)
+            return report.checked, report.rotated
+        finally:
+            await container.close()
+
+    checked, rotated = asyncio.run(run())
+    print(f"checked {checked} sealed token(s); re-encrypted {rotated} under the first key")
+    return 0
+
+
+def _meta_job(settings: Settings, job: str, everything: bool) -> int:
+    async def run() -> dict[str, int]:
+        container = bootstrap(settings)
+        try:
+            if job == "check-tokens":
+                return await container.use_cases.meta_token_checks.check_due(everything=everything)
+            return await container.use_cases.meta_cleanups.run_due(everything=everything)
+        finally:
+            await container.close()
+
+    counts = asyncio.run(run())
+    print(", ".join(f"{name}: {count}" for name, count in counts.items()))
+    return 0
+
+
 def _configure_logging() -> None:
     try:
         configure_logging(os.environ.get("SALONHUB_LOG_LEVEL", "info"))
@@ -117,6 +146,17 @@ def parser() -> argparse.ArgumentParser:
     )
     tier.add_argument("salon_id")
     tier.add_argument("tier", choices=[t.value for t in Tier])
+    keys = sub.add_parser("keys", help="token encryption keys")
+    rotate = keys.add_subparsers(dest="keys_command", required=True).add_parser(
+        "rotate", help="re-encrypt every stored token under the first key (resumable)"
+    )
+    rotate.add_argument("--batch", type=int, default=100)
+    meta = sub.add_parser("meta", help="Meta jobs (the scheduler runs them; here by hand)")
+    meta_sub = meta.add_subparsers(dest="meta_command", required=True)
+    check = meta_sub.add_parser("check-tokens", help="debug_token integrations due a daily check")
+    check.add_argument("--all", action="store_true", help="every active integration, now")
+    cleanup = meta_sub.add_parser("cleanup", help="retry what disconnects still owe Meta")
+    cleanup.add_argument("--all", action="store_true", help="every pending cleanup, now")
     return p
 
 
@@ -138,6 +178,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             run_sandbox(args.port, host=args.host)
             return 0
+        if args.command == "keys":
+            _migrate(settings)
+            return _keys_rotate(settings, max(1, args.batch))
+        if args.command == "meta":
+            _migrate(settings)
+            return _meta_job(settings, args.meta_command, args.all)
         return _set_tier(settings, args.salon_id, args.tier)
     except (SettingsError, DomainError) as exc:
         print(f"salonhub: {exc}", file=sys.stderr)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from litestar import Litestar, asgi
 from litestar.handlers import ASGIRouteHandler
 from litestar.types import ControllerRouterHandler, Receive, Scope, Send
@@ -11,6 +13,7 @@ from adapters.inbound.http.dev import dev_otp_outbox_route
 from adapters.inbound.http.rate_limits import Throttle, parse_networks
 from adapters.outbound.persistence.otp_outbox import SqlaOtpOutbox
 from entrypoints.bootstrap import SANDBOX_MOUNT, Container, bootstrap
+from entrypoints.periodic import PeriodicMetaJobs
 from entrypoints.settings import Settings, load_settings
 
 
@@ -20,11 +23,18 @@ def build_app(container: Container) -> Litestar:
         extra.append(dev_otp_outbox_route(container.otp_sender.recent))
     if container.meta_sandbox is not None:
         extra.append(sandbox_mount(container.meta_sandbox))
+    startup: list[Callable[[], Awaitable[None]]] = []
+    shutdown: list[Callable[[], Awaitable[None]]] = []
+    if container.settings.embedded and container.settings.periodic_jobs:
+        jobs = PeriodicMetaJobs(container.use_cases)
+        startup.append(jobs.start)
+        shutdown.append(jobs.stop)
     return create_app(
         container.use_cases,
         health_checks=container.health_checks,
         extra_handlers=extra,
-        on_shutdown=[container.close],
+        on_startup=startup,
+        on_shutdown=[*shutdown, container.close],
         throttle=build_throttle(container),
         metrics_registry=container.metrics_registry,
     )

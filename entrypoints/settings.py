@@ -80,6 +80,9 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     var_dir: Path = Path("var")
     meta: MetaSettings = field(default_factory=lambda: MetaSettings())
+    periodic_jobs: bool = (
+        True  # embedded `serve` runs the Meta jobs hourly (SALONHUB_PERIODIC_JOBS)
+    )
 
     @property
     def embedded(self) -> bool:
@@ -134,7 +137,17 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
         trusted_proxies=_trusted_proxies(env.get("SALONHUB_TRUSTED_PROXIES", "")),
         var_dir=var_dir,
         meta=_meta_settings(env, embedded),
+        periodic_jobs=_on_off(env, "SALONHUB_PERIODIC_JOBS", default=True),
     )
+
+
+def _on_off(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("on", "off"):
+        raise SettingsError(f"{name} must be on or off")
+    return raw == "on"
 
 
 def _meta_settings(env: Mapping[str, str], embedded: bool) -> MetaSettings:

@@ -620,9 +620,13 @@ class MetaCleanups:
     ) -> None:
         self._uow, self._clock, self._graph, self._vault = uow, clock, graph, vault
 
-    async def run_due(self, limit: int = 100) -> dict[str, int]:
+    async def run_due(self, limit: int = 100, *, everything: bool = False) -> dict[str, int]:
+        """Cleanups whose retry time has come (`everything`: all of them, now)."""
+        now = self._clock.now()
         async with self._uow() as uow:
-            due = await uow.meta.due_cleanups(self._clock.now(), limit)
+            due = await uow.meta.due_cleanups(
+                now + timedelta(days=3650) if everything else now, limit
+            )
         counts = {"done": 0, "retry": 0, "abandoned": 0}
         for cleanup in due:
             counts[await self.attempt(cleanup.id)] += 1

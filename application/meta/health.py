@@ -37,6 +37,7 @@ from domain.meta import (
 log = logging.getLogger(__name__)
 
 DAILY = timedelta(hours=20)  # "daily", with slack so a job that runs every 24 h never skips one
+_TICK = timedelta(microseconds=1)
 
 
 def _instant(seconds: int | None) -> datetime | None:
@@ -73,14 +74,16 @@ class TokenChecks:
     ) -> None:
         self._uow, self._clock, self._graph, self._vault = uow, clock, graph, vault
 
-    async def check_due(self, limit: int = 500) -> dict[str, int]:
-        """The daily job: every active integration not checked in the last ~day."""
+    async def check_due(self, limit: int = 500, *, everything: bool = False) -> dict[str, int]:
+        """The daily job: every active integration not checked in the last ~day
+        (`everything`: every active integration, now — the operator's manual run)."""
         now = self._clock.now()
+        max_age = timedelta(0) if everything else DAILY
         async with self._uow() as uow:
-            due = await uow.meta.due_for_health_check(now - DAILY, limit)
+            due = await uow.meta.due_for_health_check(now - max_age + _TICK, limit)
         counts = {"ok": 0, "invalid": 0, "unreachable": 0, "skipped": 0}
         for integration in due:
-            outcome = await self.refresh(integration, max_age=DAILY)
+            outcome = await self.refresh(integration, max_age=max_age)
             counts[outcome.result] += 1
         return counts
 
@@ -88,7 +91,7 @@ class TokenChecks:
         now = self._clock.now()
         checked = integration.token.checked_at
         if integration.status != IntegrationStatus.ACTIVE or (
-            checked is not None and now - checked < max_age
+            checked is not None and max_age and now - checked < max_age
         ):
             return CheckOutcome(integration, "skipped")
         token = self._page_token(integration)

@@ -67,7 +67,7 @@ class StateSigner:
 
     def verify(self, state: str, now: datetime) -> StateClaims | None:
         """The claims when `state` is ours, intact and unexpired; None otherwise."""
-        if not state or len(state) > 1024 or state.count(".") != 1:
+        if not state or len(state) > 1024 or not state.isascii() or state.count(".") != 1:
             return None
         payload, mac = state.split(".")
         if not hmac.compare_digest(mac.encode(), self._mac(payload).encode()):

@@ -31,8 +31,10 @@ class MetaRepository(Protocol):
     """Meta integrations (one per salon), cleanups owed to Meta, login states, data-deletion
     requests and owner alerts.
 
-    - `save` inserts or replaces the salon's integration. A Page id is unique across
-      integrations: saving a Page another salon holds raises domain.errors.Conflict.
+    - `save` inserts or replaces the salon's integration (keeping the stored `created_at`). A
+      Page id is unique across integrations: saving a Page another salon holds raises
+      domain.errors.Conflict. The connected `page`'s `instagram_username` is not kept (that
+      account is `instagram`); it is kept for each of `candidate_pages`.
     - `by_page` / `by_meta_user` find integrations by their current Page / Meta user.
     - `due_for_health_check` answers active integrations whose token was never checked or was
       last checked before `checked_before`, oldest check first.

@@ -580,7 +580,12 @@ def create_sandbox_app(
             return await sandbox.graph_request(request, version, "")
         return _json(400, unsupported(request.method, version).envelope())
 
-    app = Litestar(route_handlers=[control, versioned, bare], debug=False, openapi_config=None)
+    app = Litestar(
+        route_handlers=[control, versioned, bare],
+        debug=False,
+        openapi_config=None,
+        logging_config=None,  # the host process (salonhub serve) owns logging
+    )
     app.state["sandbox"] = sandbox
     return app
 

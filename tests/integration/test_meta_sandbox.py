@@ -8,7 +8,7 @@ import hmac
 import json
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 import pytest
@@ -69,7 +69,7 @@ def submit(
     chosen = form.checkboxes if pages is None else pages
     data = [*form.fields, *(("page_ids", p) for p in chosen), ("action", action)]
     r = client.post(
-        form.action,
+        urljoin(f"{V}/dialog/oauth", form.action),  # relative to the dialog, as a browser does
         content="&".join(f"{k}={_q(v)}" for k, v in data),
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )

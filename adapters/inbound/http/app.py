@@ -72,6 +72,7 @@ def create_app(
     health_checks: Mapping[str, HealthCheck],
     extra_handlers: Sequence[ControllerRouterHandler] = (),
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
+    on_startup: Sequence[Callable[[], Awaitable[None]]] = (),
     throttle: Throttle | None = None,
     metrics_registry: CollectorRegistry | None = None,
     debug: bool = False,
@@ -107,6 +108,7 @@ def create_app(
                 "throttle": throttle or Throttle.off(),
             }
         ),
+        on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),
         openapi_config=OpenAPIConfig(
             title="SalonHub booking API",

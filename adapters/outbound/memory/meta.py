@@ -25,6 +25,10 @@ class InMemoryMetaRepository(MetaRepository):
             holder = await self.by_page(integration.page.id)
             if holder is not None and holder.salon_id != integration.salon_id:
                 raise Conflict("That Facebook Page is already connected to another SalonHub salon.")
+        if integration.page is not None and integration.page.instagram_username is not None:
+            integration = replace(
+                integration, page=replace(integration.page, instagram_username=None)
+            )
         existing = self._s.meta_integrations.get(integration.salon_id)
         if existing is not None:
             integration = replace(integration, created_at=existing.created_at)
