@@ -64,6 +64,8 @@ def _demo(settings: Settings) -> int:
   availability:    {book}/availability?service_id={made["first_service_id"]}&days=7
   admin (API):     {base}/api/salons/{salon_id}  (Authorization: Bearer <owner token>)
   OTP codes sent:  {base}/api/dev/otp-outbox?salon_id={salon_id}
+  Meta connect:    POST {base}/api/meta/connect {{"salon_id": "{salon_id}"}}, then open the
+                   authorize_url it answers (the built-in Meta sandbox's login dialog)
   API docs:        {base}/schema""")
     return 0
 

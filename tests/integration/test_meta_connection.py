@@ -307,9 +307,7 @@ def database_dump(stack: Stack) -> str:
         with contextlib.closing(sqlite3.connect(path)) as db:
             tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
             return "\n".join(
-                repr(row)
-                for t in tables
-                for row in db.execute(f'SELECT * FROM "{t}"')
+                repr(row) for t in tables for row in db.execute(f'SELECT * FROM "{t}"')
             )
     name = stack.database_url.rsplit("/", 1)[1]
 
