@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -646,3 +647,33 @@ def test_keys_rotate_reencrypts_resumably(stack: Stack, http: httpx.Client) -> N
     # Rotate back so the running servers (old ring) can still read every token.
     stack.cli("keys", "rotate", SALONHUB_ENCRYPTION_KEYS=f"{KEY_A},{KEY_B}")
     http.post("/api/meta/disconnect", json={"salon_id": salon.salon_id}, headers=salon.auth)
+
+
+def test_racing_callbacks_one_state_one_winner_one_page_one_salon(
+    stack: Stack, http: httpx.Client
+) -> None:
+    """Replayed callbacks race on both server processes; two salons race for one Page."""
+    salon = paid_salon(stack, http)
+    query = dialog(stack, authorize(http, salon), pages=[GLOW])
+
+    def hit(i: int, q: dict[str, str]) -> httpx.Response:
+        base = stack.urls[i % len(stack.urls)]
+        with httpx.Client(base_url=base, timeout=60) as c:
+            return callback(c, q)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda i: hit(i, query), range(8)))
+    assert sorted(r.status_code for r in answers) == [302] + [403] * 7
+    assert status(http, salon)["status"] == "active"
+    http.post("/api/meta/disconnect", json={"salon_id": salon.salon_id}, headers=salon.auth)
+
+    rivals = [paid_salon(stack, http) for _ in range(4)]
+    queries = [dialog(stack, authorize(http, s), pages=[GLOW]) for s in rivals]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = [landing(r) for r in pool.map(lambda iq: hit(*iq), enumerate(queries))]
+    assert sorted(o["result"] for o in outcomes) == ["connected", "error", "error", "error"]
+    assert {o.get("error") for o in outcomes if o["result"] == "error"} == {"page_in_use"}
+    holders = [s for s in rivals if status(http, s)["status"] == "active"]
+    assert len(holders) == 1 and status(http, holders[0])["page"]["id"] == GLOW
+    for s in rivals:
+        http.post("/api/meta/disconnect", json={"salon_id": s.salon_id}, headers=s.auth)
