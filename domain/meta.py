@@ -134,6 +134,7 @@ class MetaCleanup:
     user_token_sealed: str | None
     external_business_id: str | None  # MBE install to remove
     revoke: bool  # revoke the login (False when the same Meta user still connects another salon)
+    meta_user_id: str | None  # whose tokens these are (a data-deletion request erases them)
     attempts: int
     next_attempt_at: datetime
     last_error: str | None

@@ -589,6 +589,7 @@ class MetaConnection:
                 ),
                 external_business_id=integration.salon_id if mbe else None,
                 revoke=revoke and user_token is not None,
+                meta_user_id=integration.meta_user_id,
                 attempts=0,
                 next_attempt_at=now,
                 last_error=None,

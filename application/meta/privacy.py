@@ -82,6 +82,10 @@ class MetaPrivacy:
         now = self._clock.now()
         async with self._uow(write=True) as uow:
             integrations = await uow.meta.by_meta_user(user_id)
+            # The login is gone, so queued cleanups can do nothing; they hold this user's
+            # tokens (also those of salons disconnected earlier while Meta was down).
+            for cleanup in await uow.meta.cleanups_for_meta_user(user_id):
+                await uow.meta.delete_cleanup(cleanup.id)
             for integration in integrations:
                 for cleanup in await uow.meta.cleanups_for_salon(integration.salon_id):
                     await uow.meta.delete_cleanup(cleanup.id)

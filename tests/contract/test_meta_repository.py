@@ -79,6 +79,7 @@ def cleanup(salon_id: str, next_minutes: int, **changes: Any) -> MetaCleanup:
         "user_token_sealed": "sealed-user",
         "external_business_id": "ext-1",
         "revoke": True,
+        "meta_user_id": "900000000000001",
         "attempts": 0,
         "next_attempt_at": at(next_minutes).astimezone(IST),
         "last_error": None,
@@ -292,6 +293,18 @@ async def test_cleanups_page_by_id_and_per_salon(uow_factory: UnitOfWorkFactory)
         own = sorted(c.id for c in await uow.meta.cleanups_for_salon(a))
         assert own == sorted(c.id for c in items[:3])
         assert list(await uow.meta.cleanups_for_salon(new_id())) == []
+
+
+async def test_cleanups_of_one_meta_user(uow_factory: UnitOfWorkFactory) -> None:
+    a, b = await salons(uow_factory, 2)
+    mine = [cleanup(a, 0, meta_user_id="u-1"), cleanup(b, 1, meta_user_id="u-1")]
+    await add_cleanups(uow_factory, *mine, cleanup(a, 2, meta_user_id="u-2"))
+    await add_cleanups(uow_factory, cleanup(b, 3, meta_user_id=None))
+    async with uow_factory() as uow:
+        found = await uow.meta.cleanups_for_meta_user("u-1")
+        assert sorted(c.id for c in found) == sorted(c.id for c in mine)
+        assert all(c.meta_user_id == "u-1" for c in found)
+        assert list(await uow.meta.cleanups_for_meta_user("u-3")) == []
 
 
 async def consume(uow_factory: UnitOfWorkFactory, nonce: str, minutes: int) -> OAuthState | None:

@@ -112,6 +112,11 @@ class InMemoryMetaRepository(MetaRepository):
         rows.sort(key=lambda c: (c.created_at, c.id))
         return rows
 
+    async def cleanups_for_meta_user(self, meta_user_id: str) -> Sequence[MetaCleanup]:
+        rows = [c for c in self._s.meta_cleanups.values() if c.meta_user_id == meta_user_id]
+        rows.sort(key=lambda c: (c.created_at, c.id))
+        return rows
+
     async def add_state(self, state: OAuthState) -> None:
         if state.nonce in self._s.meta_states:
             raise Conflict("That login state is already stored.")

@@ -308,6 +308,7 @@ meta_cleanups = Table(
     Column("user_token_sealed", Text, nullable=True),
     Column("external_business_id", Text, nullable=True),
     Column("revoke", Boolean, nullable=False),
+    Column("meta_user_id", Text, nullable=True, index=True),
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", UtcDateTime, nullable=False, index=True),
     Column("last_error", Text, nullable=True),

@@ -111,6 +111,7 @@ def _cleanup_values(c: MetaCleanup) -> dict[str, Any]:
         "user_token_sealed": c.user_token_sealed,
         "external_business_id": c.external_business_id,
         "revoke": c.revoke,
+        "meta_user_id": c.meta_user_id,
         "attempts": c.attempts,
         "next_attempt_at": c.next_attempt_at,
         "last_error": c.last_error,
@@ -127,6 +128,7 @@ def _cleanup(row: RowMapping) -> MetaCleanup:
         user_token_sealed=row["user_token_sealed"],
         external_business_id=row["external_business_id"],
         revoke=bool(row["revoke"]),
+        meta_user_id=row["meta_user_id"],
         attempts=row["attempts"],
         next_attempt_at=row["next_attempt_at"],
         last_error=row["last_error"],
@@ -227,6 +229,9 @@ class SqlaMetaRepository(MetaRepository):
 
     async def cleanups_for_salon(self, salon_id: str) -> Sequence[MetaCleanup]:
         return await self._cleanups(_C.salon_id == salon_id, order=[_C.created_at, _C.id])
+
+    async def cleanups_for_meta_user(self, meta_user_id: str) -> Sequence[MetaCleanup]:
+        return await self._cleanups(_C.meta_user_id == meta_user_id, order=[_C.created_at, _C.id])
 
     # -- login states
 

@@ -73,6 +73,7 @@ def upgrade() -> None:
         _text("user_token_sealed"),
         _text("external_business_id"),
         sa.Column("revoke", sa.Boolean(), nullable=False),
+        _text("meta_user_id"),
         sa.Column("attempts", sa.Integer(), nullable=False),
         _instant("next_attempt_at"),
         _text("last_error"),
@@ -84,6 +85,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_meta_cleanups_salon_id", "meta_cleanups", ["salon_id"])
     op.create_index("ix_meta_cleanups_next_attempt_at", "meta_cleanups", ["next_attempt_at"])
+    op.create_index("ix_meta_cleanups_meta_user_id", "meta_cleanups", ["meta_user_id"])
     op.create_table(
         "meta_oauth_states",
         sa.Column("nonce", sa.Text(), nullable=False),
