@@ -19,6 +19,7 @@ from application.meta.privacy import MetaPrivacy
 from application.meta.rotation import RotateTokenKeys
 from application.salons.manage_salon import ManageSalon, SetTier
 from application.verification.verify_phone import PhoneVerification
+from application.webhooks.receive import ReceiveWebhook
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +43,4 @@ class UseCases:
     meta_cleanups: MetaCleanups
     meta_token_checks: TokenChecks
     rotate_token_keys: RotateTokenKeys
+    webhooks: ReceiveWebhook

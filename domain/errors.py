@@ -93,3 +93,9 @@ class DependencyUnavailable(DomainError):
     def __init__(self, message: str, retry_after_seconds: int = 30) -> None:
         super().__init__(message, {"retry_after_seconds": retry_after_seconds})
         self.retry_after_seconds = retry_after_seconds
+
+
+class BadRequest(DomainError):
+    """The request cannot be read at all (not JSON where JSON is required)."""
+
+    code = "bad_request"

@@ -53,6 +53,7 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from application.salons.manage_salon import ManageSalon, SetTier
 from application.use_cases import UseCases
 from application.verification.verify_phone import PhoneVerification
+from application.webhooks.receive import ReceiveWebhook
 from domain.meta import MetaMode
 from entrypoints.meta_sandbox import create_sandbox_app
 from entrypoints.settings import Settings
@@ -157,6 +158,12 @@ def bootstrap(
         meta_cleanups=MetaCleanups(uow, clock, graph, vault),
         meta_token_checks=TokenChecks(uow, clock, graph, vault),
         rotate_token_keys=RotateTokenKeys(uow, vault),
+        webhooks=ReceiveWebhook(
+            uow,
+            clock,
+            app_secret=settings.meta.app_secret,
+            verify_token=settings.meta.verify_token,
+        ),
     )
     return Container(
         settings=settings,

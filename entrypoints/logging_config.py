@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import structlog
 
+from adapters.outbound.meta.redaction import install_httpx_log_filter
 from entrypoints.redaction import redact
 
 _NOISY = ("uvicorn", "uvicorn.error", "uvicorn.access", "sqlalchemy", "alembic")
@@ -75,3 +76,6 @@ def configure_logging(level: int | str = logging.INFO, *, stream: IO[str] | None
         named.setLevel(logging.NOTSET)
     # SQLAlchemy logs every statement at INFO when its logger is enabled: warnings only.
     logging.getLogger("sqlalchemy").setLevel(max(level, logging.WARNING))
+    # httpx logs each request URL, query string included (Graph tokens ride there): redact it.
+    # (The Graph adapter installs the same filter too, for processes that never come here.)
+    install_httpx_log_filter()

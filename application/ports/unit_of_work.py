@@ -13,6 +13,7 @@ from application.ports.meta_repository import MetaRepository
 from application.ports.otp_repository import OtpRepository
 from application.ports.salon_repository import SalonRepository
 from application.ports.schedule_repository import ScheduleRepository
+from application.ports.webhook_inbox import WebhookInbox
 
 
 class UnitOfWork(Protocol):
@@ -33,6 +34,7 @@ class UnitOfWork(Protocol):
     idempotency: IdempotencyRepository
     audit: AuditLog
     meta: MetaRepository
+    webhooks: WebhookInbox
 
     async def __aenter__(self) -> Self: ...
 

@@ -28,6 +28,7 @@ from .openapi import document_error_responses
 from .operations import HealthCheck, health
 from .rate_limits import Throttle
 from .salons import SalonsController
+from .webhooks import MetaWebhookController
 
 MAX_BODY_BYTES = 1024 * 1024
 _JSON_TYPES = ("application/json",)
@@ -89,6 +90,7 @@ def create_app(
             AuditController,
             MetaOwnerController,
             MetaCallbackController,
+            MetaWebhookController,
             admin_integration_placeholder,
             health,
             metrics_route(registry),

@@ -32,6 +32,7 @@ STATUS: dict[type[d.DomainError], int] = {
     d.IdempotencyKeyReused: 422,
     d.RateLimited: 429,
     d.DependencyUnavailable: 503,
+    d.BadRequest: 400,
 }
 
 _NAMED_FIELD = re.compile(r"(unknown|missing required) field `([^`]+)`")

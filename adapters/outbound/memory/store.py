@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from application.ports.idempotency_repository import IdempotencyRecord
 from application.ports.meta_repository import OAuthState, OwnerAlert
+from application.ports.webhook_inbox import StoredDelivery, StoredEvent
 from domain.accounts import Owner
 from domain.audit import AuditEntry
 from domain.booking import Booking, Customer
@@ -39,6 +40,9 @@ class MemoryState:
     meta_states: dict[str, tuple[OAuthState, bool]] = field(default_factory=dict)  # used?
     meta_deletions: dict[str, DataDeletionRequest] = field(default_factory=dict)
     owner_alerts: dict[str, OwnerAlert] = field(default_factory=dict)  # by dedup key
+    webhook_deliveries: dict[str, StoredDelivery] = field(default_factory=dict)
+    webhook_events: dict[str, StoredEvent] = field(default_factory=dict)
+    webhook_event_keys: dict[str, str] = field(default_factory=dict)  # dedup key -> event id
 
     def snapshot(self) -> MemoryState:
         return copy.copy(self).deep_dicts()

@@ -20,6 +20,7 @@ from .repositories import (
     InMemoryScheduleRepository,
 )
 from .store import MemoryStore
+from .webhooks import InMemoryWebhookInbox
 
 
 class InMemoryUnitOfWork(UnitOfWork):
@@ -43,6 +44,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.idempotency = InMemoryIdempotencyRepository(self._work)
         self.audit = InMemoryAuditLog(self._work)
         self.meta = InMemoryMetaRepository(self._work)
+        self.webhooks = InMemoryWebhookInbox(self._work)
         return self
 
     async def __aexit__(

@@ -20,6 +20,7 @@ from .repositories import (
     SqlaOtpRepository,
     SqlaSalonRepository,
     SqlaScheduleRepository,
+    SqlaWebhookInbox,
 )
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class SqlaUnitOfWork(UnitOfWork):
     idempotency: SqlaIdempotencyRepository
     audit: SqlaAuditLog
     meta: SqlaMetaRepository
+    webhooks: SqlaWebhookInbox
 
     def __init__(self, engine: AsyncEngine, *, write: bool) -> None:
         self._engine = engine
@@ -70,6 +72,7 @@ class SqlaUnitOfWork(UnitOfWork):
         self.idempotency = SqlaIdempotencyRepository(connection)
         self.audit = SqlaAuditLog(connection)
         self.meta = SqlaMetaRepository(connection)
+        self.webhooks = SqlaWebhookInbox(connection)
         return self
 
     async def __aexit__(

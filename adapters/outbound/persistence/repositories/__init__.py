@@ -10,6 +10,7 @@ from .meta import SqlaMetaRepository
 from .otp import SqlaOtpRepository
 from .salons import SqlaSalonRepository
 from .schedule import SqlaScheduleRepository
+from .webhooks import SqlaWebhookInbox
 
 __all__ = [
     "SqlaAccountRepository",
@@ -22,4 +23,5 @@ __all__ = [
     "SqlaOtpRepository",
     "SqlaSalonRepository",
     "SqlaScheduleRepository",
+    "SqlaWebhookInbox",
 ]

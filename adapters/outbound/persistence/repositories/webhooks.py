@@ -1,0 +1,137 @@
+"""The webhook inbox: deliveries (once per body) and events (once per dedup key)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import RowMapping, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from application.ports.webhook_inbox import StoredDelivery, StoredEvent, WebhookInbox
+from domain.webhooks import InboundEvent
+
+from ..tables import webhook_deliveries, webhook_events
+from ._sql import dialect_insert
+
+_E = webhook_events.c
+
+
+def _event(row: RowMapping) -> StoredEvent:
+    return StoredEvent(
+        id=row["id"],
+        delivery_id=row["delivery_id"],
+        received_at=row["received_at"],
+        event=InboundEvent(
+            dedup_key=row["dedup_key"],
+            object=row["object"],
+            kind=row["kind"],
+            entry_id=row["entry_id"],
+            sender_id=row["sender_id"],
+            recipient_id=row["recipient_id"],
+            timestamp_ms=row["timestamp_ms"],
+            payload=json.loads(row["payload"]),
+        ),
+        status=row["status"],
+        reason=row["reason"],
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        processed_at=row["processed_at"],
+        salon_id=row["salon_id"],
+    )
+
+
+class SqlaWebhookInbox(WebhookInbox):
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._conn = connection
+
+    async def add_delivery(self, delivery: StoredDelivery) -> bool:
+        statement = (
+            dialect_insert(self._conn, webhook_deliveries)
+            .values(
+                id=delivery.id,
+                received_at=delivery.received_at,
+                body=delivery.body,
+                body_sha256=delivery.body_sha256,
+                headers=json.dumps(dict(delivery.headers)),
+                event_count=delivery.event_count,
+            )
+            .on_conflict_do_nothing(index_elements=[webhook_deliveries.c.body_sha256])
+        )
+        return bool((await self._conn.execute(statement)).rowcount)
+
+    async def add_event(self, event: StoredEvent) -> bool:
+        e = event.event
+        values: dict[str, Any] = {
+            "id": event.id,
+            "delivery_id": event.delivery_id,
+            "received_at": event.received_at,
+            "dedup_key": e.dedup_key,
+            "object": e.object,
+            "kind": e.kind,
+            "entry_id": e.entry_id,
+            "sender_id": e.sender_id,
+            "recipient_id": e.recipient_id,
+            "conversation": e.conversation,
+            "timestamp_ms": e.timestamp_ms,
+            "payload": json.dumps(dict(e.payload), separators=(",", ":")),
+            "status": event.status,
+            "reason": event.reason,
+            "attempts": event.attempts,
+            "next_attempt_at": event.next_attempt_at,
+            "processed_at": event.processed_at,
+            "salon_id": event.salon_id,
+        }
+        statement = (
+            dialect_insert(self._conn, webhook_events)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=[_E.dedup_key])
+        )
+        return bool((await self._conn.execute(statement)).rowcount)
+
+    async def get_event(self, event_id: str) -> StoredEvent | None:
+        result = await self._conn.execute(select(webhook_events).where(_E.id == event_id))
+        row = result.mappings().first()
+        return _event(row) if row else None
+
+    async def due(self, now: datetime, limit: int) -> Sequence[StoredEvent]:
+        result = await self._conn.execute(
+            select(webhook_events)
+            .where(_E.status == "pending", _E.next_attempt_at <= now)
+            .order_by(_E.timestamp_ms.asc().nulls_last(), _E.received_at, _E.id)
+            .limit(limit)
+        )
+        return [_event(row) for row in result.mappings()]
+
+    async def settle(self, event: StoredEvent) -> None:
+        await self._conn.execute(
+            update(webhook_events)
+            .where(_E.id == event.id)
+            .values(
+                status=event.status,
+                reason=event.reason,
+                attempts=event.attempts,
+                next_attempt_at=event.next_attempt_at,
+                processed_at=event.processed_at,
+                salon_id=event.salon_id,
+            )
+        )
+
+    async def failed(self, salon_id: str, limit: int) -> Sequence[StoredEvent]:
+        result = await self._conn.execute(
+            select(webhook_events)
+            .where(_E.salon_id == salon_id, _E.status == "failed")
+            .order_by(_E.received_at.desc(), _E.id)
+            .limit(limit)
+        )
+        return [_event(row) for row in result.mappings()]
+
+    async def purge_before(self, cutoff: datetime) -> int:
+        old = select(webhook_deliveries.c.id).where(webhook_deliveries.c.received_at < cutoff)
+        await self._conn.execute(delete(webhook_events).where(_E.delivery_id.in_(old)))
+        result = await self._conn.execute(
+            delete(webhook_deliveries).where(webhook_deliveries.c.received_at < cutoff)
+        )
+        return int(result.rowcount or 0)

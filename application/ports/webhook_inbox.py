@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from domain.webhooks import InboundEvent
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDelivery:
+    id: str
+    received_at: datetime
+    body: str  # the raw body (UTF-8 JSON, as received)
+    body_sha256: str
+    headers: Mapping[str, str]  # the few worth keeping (content type, signature, user agent)
+    event_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    id: str
+    delivery_id: str
+    received_at: datetime
+    event: InboundEvent
+    status: str  # pending | processed | ignored | failed
+    reason: str | None  # why ignored / what failed
+    attempts: int
+    next_attempt_at: datetime | None  # None once settled (processed, ignored, failed for good)
+    processed_at: datetime | None
+    salon_id: str | None
+
+
+class WebhookInbox(Protocol):
+    """Meta deliveries and their events, stored before any processing.
+
+    - `add_delivery` stores a delivery once per body hash: False (nothing stored) when the same
+      body was stored before (Meta retrying a delivery).
+    - `add_event` stores an event once per `dedup_key`: False when the key exists.
+    - `due` answers pending events whose `next_attempt_at` has come, oldest timestamp first
+      (events without a timestamp by arrival), at most `limit`.
+    - `settle` records an event's outcome (`status`, `reason`, attempts, next attempt).
+    """
+
+    async def add_delivery(self, delivery: StoredDelivery) -> bool: ...
+
+    async def add_event(self, event: StoredEvent) -> bool: ...
+
+    async def get_event(self, event_id: str) -> StoredEvent | None: ...
+
+    async def due(self, now: datetime, limit: int) -> Sequence[StoredEvent]: ...
+
+    async def settle(self, event: StoredEvent) -> None: ...
+
+    async def failed(self, salon_id: str, limit: int) -> Sequence[StoredEvent]: ...
+
+    async def purge_before(self, cutoff: datetime) -> int:
+        """Delete deliveries (and their events) received before `cutoff`; how many went."""
+        ...

@@ -1,0 +1,1 @@
+"""Meta webhooks: stored first (the inbox), processed after commit, per event."""
