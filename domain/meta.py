@@ -95,6 +95,7 @@ class MetaIntegration:
     token: TokenHealth = TokenHealth()
     last_sync_at: datetime | None = None
     sync_error: str | None = None  # plain words for the owner, with the fix
+    version: int = 0  # bumped by every write; a write made from a stale read is refused
 
     def disconnected(self, now: datetime) -> MetaIntegration:
         """Every Meta datum and token erased; only the salon and the mode stay."""
@@ -104,6 +105,7 @@ class MetaIntegration:
             mode=self.mode,
             created_at=self.created_at,
             updated_at=now,
+            version=self.version,
         )
 
     def failed(self, reason: str, now: datetime) -> MetaIntegration:

@@ -167,13 +167,14 @@ def _meta_settings(env: Mapping[str, str], embedded: bool) -> MetaSettings:
     if app_id and not app_secret:
         raise SettingsError("SALONHUB_META_APP_SECRET is required with SALONHUB_META_APP_ID")
     if embedded:
-        # The built-in sandbox stands in for Meta unless a Graph URL is given.
+        # The built-in sandbox stands in for Meta unless a Graph URL is given; a Graph URL
+        # without a dialog URL is taken to serve both (an outside sandbox).
         return MetaSettings(
             app_id=app_id or SANDBOX_APP_ID,
             app_secret=app_secret or SANDBOX_APP_SECRET,
             verify_token=verify_token or SANDBOX_VERIFY_TOKEN,
             graph_url=graph_url,
-            dialog_url=dialog_url,
+            dialog_url=dialog_url or graph_url,
             mode=mode,
             api_version=version,
             timeout_s=timeout,

@@ -106,6 +106,39 @@ class StateRejected(Forbidden):
     """A callback whose `state` is missing, forged, expired or already used."""
 
 
+class ConnectionChanged(Conflict):
+    """The integration changed (e.g. was disconnected) while this use case talked to Meta."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The Facebook connection changed while we were setting it up (for example, it was "
+            "disconnected meanwhile). Connect again."
+        )
+
+
+async def other_logins(
+    uow: UnitOfWork, meta_user_id: str | None, salon_id: str
+) -> list[MetaIntegration]:
+    """Other salons still connected through the same Meta user's login (revoking it would cut
+    them off too)."""
+    if not meta_user_id:
+        return []
+    live = (IntegrationStatus.ACTIVE, IntegrationStatus.PENDING, IntegrationStatus.ERROR)
+    return [
+        i
+        for i in await uow.meta.by_meta_user(meta_user_id)
+        if i.salon_id != salon_id and i.status in live
+    ]
+
+
+async def write_integration(
+    uow: UnitOfWork, new: MetaIntegration, seen: MetaIntegration | None
+) -> bool:
+    """Save `new` only if the stored row is still the `seen` one (optimistic concurrency)."""
+    expected = seen.version if seen is not None else None
+    return await uow.meta.save_if(replace(new, version=(expected or 0) + 1), expected)
+
+
 def require_paid(salon: Salon) -> None:
     if salon.tier not in PAID_TIERS:
         raise PlanRequired(
@@ -262,6 +295,8 @@ class MetaConnection:
         except MetaError as exc:
             log.warning("meta login failed for salon %s: %s", salon.id, exc)
             return CallbackOutcome(salon.id, "error", "meta_error", _plain(exc))
+        except ConnectionChanged as exc:
+            return CallbackOutcome(salon.id, "error", "changed", exc.message)
         except Conflict as exc:
             return CallbackOutcome(salon.id, "error", "page_in_use", exc.message)
 
@@ -300,16 +335,28 @@ class MetaConnection:
             )
         if len(pages) == 1:
             await self._connect_page(
-                actor, salon, pages[0], long.access_token, user.id, user_expires
+                actor, salon, pages[0], long.access_token, user.id, user_expires, seen=current
             )
             return CallbackOutcome(salon.id, "connected")
         candidates = await self._candidates(salon, pages, key)
-        base = current or MetaIntegration(
-            salon_id=salon.id,
-            status=IntegrationStatus.PENDING,
-            mode=self._app.mode,
-            created_at=now,
-            updated_at=now,
+        # A login by another Facebook user replaces the connection (whose Page token belongs
+        # to the first user); the same user logging in again keeps it until a Page is picked.
+        replaces = (
+            current is not None
+            and current.status != IntegrationStatus.DISCONNECTED
+            and current.meta_user_id is not None
+            and current.meta_user_id != user.id
+        )
+        base = (
+            MetaIntegration(
+                salon_id=salon.id,
+                status=IntegrationStatus.PENDING,
+                mode=self._app.mode,
+                created_at=current.created_at if current else now,
+                updated_at=now,
+            )
+            if current is None or replaces
+            else current
         )
         pending = replace(
             base,
@@ -328,7 +375,10 @@ class MetaConnection:
         if pending.status != IntegrationStatus.ACTIVE:
             pending = replace(pending, sync_error=None)
         async with self._uow(write=True) as uow:
-            await uow.meta.save(pending)
+            if replaces and current is not None:
+                await self._queue_cleanup(uow, current, now, revoke=False)
+            if not await write_integration(uow, pending, current):
+                raise ConnectionChanged()
             trail = Trail(uow, salon.id, by_owner(actor), now)
             await trail.record(
                 "meta_integration.login",
@@ -382,10 +432,11 @@ class MetaConnection:
                 user_token,
                 current.meta_user_id,
                 current.user_token_expires_at,
+                seen=current,
             )
         except (MetaUnavailable, MetaRateLimited) as exc:
             raise _unavailable(exc) from None
-        except MetaError as exc:
+        except MetaError as exc:  # ConnectionChanged and Page conflicts pass through as 409
             raise Conflict(_plain(exc), {"meta_code": exc.code}) from None
         return await self.status(actor, salon_id)
 
@@ -397,7 +448,11 @@ class MetaConnection:
         user_token: str,
         meta_user_id: str | None,
         user_expires: datetime | None,
+        *,
+        seen: MetaIntegration | None,
     ) -> None:
+        """Connect `page`; refused (ConnectionChanged) when the integration is no longer the
+        `seen` one the caller read before talking to Meta."""
         key = salon.id
         async with self._uow() as uow:
             holder = await uow.meta.by_page(page.id)
@@ -426,6 +481,8 @@ class MetaConnection:
                 )
         async with self._uow(write=True) as uow:
             current = await uow.meta.get(salon.id)
+            if (current.version if current else None) != (seen.version if seen else None):
+                raise ConnectionChanged()
             before = current
             created = current.created_at if current else now
             connected = MetaIntegration(
@@ -457,7 +514,8 @@ class MetaConnection:
             if before is not None and before.page is not None and before.page.id != page.id:
                 # The salon switched Pages: the old one is unsubscribed later.
                 await self._queue_cleanup(uow, before, now, revoke=False)
-            await uow.meta.save(connected)
+            if not await write_integration(uow, connected, before):
+                raise ConnectionChanged()
             trail = Trail(uow, salon.id, by_owner(actor), now)
             await trail.record(
                 "meta_integration.connected",
@@ -523,25 +581,36 @@ class MetaConnection:
 
         Works on every plan (a downgraded salon can still disconnect) and when Meta is down.
         """
+        salon, cleanup_id = await self._disconnect_retrying(actor, salon_id)
+        if cleanup_id is not None:
+            await MetaCleanups(self._uow, self._clock, self._graph, self._vault).attempt(cleanup_id)
+        async with self._uow() as uow:
+            integration = await uow.meta.get(salon.id)
+        return status_of(self._app, salon, integration, self._clock.now())
+
+    async def _disconnect_retrying(
+        self, actor: Actor, salon_id: str, attempts: int = 3
+    ) -> tuple[Salon, str | None]:
+        """A connect racing in can make the disconnect's write stale: read again and redo."""
+        for _ in range(attempts - 1):
+            try:
+                return await self._disconnect_once(actor, salon_id)
+            except ConnectionChanged:
+                continue
+        return await self._disconnect_once(actor, salon_id)
+
+    async def _disconnect_once(self, actor: Actor, salon_id: str) -> tuple[Salon, str | None]:
         now = self._clock.now()
         cleanup_id: str | None = None
         async with self._uow(write=True) as uow:
             salon = await owned_salon(uow, actor, salon_id)
             current = await uow.meta.get(salon.id)
             if current is not None and current.status != IntegrationStatus.DISCONNECTED:
-                others = [
-                    i
-                    for i in (
-                        await uow.meta.by_meta_user(current.meta_user_id)
-                        if current.meta_user_id
-                        else []
-                    )
-                    if i.salon_id != salon.id
-                    and i.status in (IntegrationStatus.ACTIVE, IntegrationStatus.PENDING)
-                ]
+                others = await other_logins(uow, current.meta_user_id, salon.id)
                 cleanup_id = await self._queue_cleanup(uow, current, now, revoke=not others)
                 after = current.disconnected(now)
-                await uow.meta.save(after)
+                if not await write_integration(uow, after, current):
+                    raise ConnectionChanged()
                 trail = Trail(uow, salon.id, by_owner(actor), now)
                 await trail.record(
                     "meta_integration.disconnected",
@@ -552,11 +621,7 @@ class MetaConnection:
                     },
                 )
                 await uow.commit()
-        if cleanup_id is not None:
-            await MetaCleanups(self._uow, self._clock, self._graph, self._vault).attempt(cleanup_id)
-        async with self._uow() as uow:
-            integration = await uow.meta.get(salon.id)
-        return status_of(self._app, salon, integration, self._clock.now())
+        return salon, cleanup_id
 
     async def _queue_cleanup(
         self, uow: UnitOfWork, integration: MetaIntegration, now: datetime, *, revoke: bool
@@ -660,7 +725,21 @@ class MetaCleanups:
             )
             cleanup = await self._save(replace(cleanup, external_business_id=None))
         if cleanup.revoke and user_token:
-            await _tolerant(self._graph.revoke_permissions(user_token, key=key))
+            async with self._uow() as uow:
+                still_used = await other_logins(uow, cleanup.meta_user_id, cleanup.salon_id)
+                own = await uow.meta.get(cleanup.salon_id)
+            if (
+                own is not None
+                and own.meta_user_id == cleanup.meta_user_id
+                and own.status
+                in (
+                    IntegrationStatus.ACTIVE,
+                    IntegrationStatus.PENDING,
+                )
+            ):
+                still_used.append(own)  # the salon reconnected with the same login meanwhile
+            if not still_used:
+                await _tolerant(self._graph.revoke_permissions(user_token, key=key))
             cleanup = await self._save(replace(cleanup, revoke=False, user_token_sealed=None))
         return cleanup
 

@@ -129,8 +129,14 @@ class TokenChecks:
     ) -> CheckOutcome:
         async with self._uow(write=True) as uow:
             current = await uow.meta.get(integration.salon_id)
-            if current is None or current.status != IntegrationStatus.ACTIVE:
-                return CheckOutcome(current or integration, "skipped")  # changed meanwhile
+            if (
+                current is None
+                or current.status != IntegrationStatus.ACTIVE
+                or current.version != integration.version
+            ):
+                # Changed meanwhile (disconnected, reconnected with a new token): this verdict
+                # was about a token the integration no longer holds.
+                return CheckOutcome(current or integration, "skipped")
             updated = replace(current, token=health, updated_at=now)
             if reason is not None:
                 updated = updated.failed(reason, now)
@@ -151,7 +157,10 @@ class TokenChecks:
                     ),
                     dedup_key=f"meta_data_access_expiring:{current.salon_id}:{day}",
                 )
-            await uow.meta.save(updated)
+            if not await uow.meta.save_if(
+                replace(updated, version=current.version + 1), current.version
+            ):
+                return CheckOutcome(current, "skipped")
             await uow.commit()
         return CheckOutcome(updated, "invalid" if reason else "ok")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from application.audit_trail import Trail, by_system
 from application.meta.config import MetaApp
@@ -19,7 +19,7 @@ from application.meta.signing import parse_signed_request
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.audit import changed
-from domain.errors import NotFound, Unauthorized
+from domain.errors import DependencyUnavailable, NotFound, Unauthorized
 from domain.meta import DataDeletionRequest, IntegrationStatus
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,10 @@ class MetaPrivacy:
         self._uow, self._clock, self._app = uow, clock, app
 
     def _user_id(self, signed_request: str) -> str:
+        if not self._app.configured or not self._app.app_secret:
+            raise DependencyUnavailable(
+                "Facebook & Instagram are not configured on this server.", 3600
+            )
         payload = parse_signed_request(signed_request, self._app.app_secret)
         if payload is None:
             raise Unauthorized("The signed_request is missing or its signature is wrong.")
@@ -90,7 +94,7 @@ class MetaPrivacy:
                 for cleanup in await uow.meta.cleanups_for_salon(integration.salon_id):
                     await uow.meta.delete_cleanup(cleanup.id)
                 after = integration.disconnected(now)
-                await uow.meta.save(after)
+                await uow.meta.save(replace(after, version=integration.version + 1))
                 trail = Trail(uow, integration.salon_id, by_system(job), now)
                 await trail.record(
                     "meta_integration.disconnected",

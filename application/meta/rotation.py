@@ -49,7 +49,10 @@ class RotateTokenKeys:
                         ),
                     )
                     if updated != row:
-                        await uow.meta.save(updated)
+                        # A row written meanwhile is skipped; running the pass again takes it.
+                        await uow.meta.save_if(
+                            replace(updated, version=row.version + 1), row.version
+                        )
                 await uow.commit()
             if len(rows) < batch:
                 break

@@ -93,13 +93,19 @@ def parse_signed_request(signed_request: str, app_secret: str) -> dict[str, Any]
     if signed_request.count(".") != 1:
         return None
     sig_segment, payload_segment = signed_request.split(".")
+    if not app_secret or not signed_request.isascii():
+        return None
     try:
         signature = _b64decode(sig_segment)
-        payload: Any = json.loads(_b64decode(payload_segment))
     except ValueError:
         return None
+    # The signature first: nothing unauthenticated is decoded.
     expected = hmac.new(app_secret.encode(), payload_segment.encode(), hashlib.sha256).digest()
     if not hmac.compare_digest(signature, expected):
+        return None
+    try:
+        payload: Any = json.loads(_b64decode(payload_segment))
+    except (ValueError, RecursionError):
         return None
     if not isinstance(payload, dict):
         return None

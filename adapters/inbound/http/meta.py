@@ -26,6 +26,14 @@ from .schemas import _PRINTABLE
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=_PRINTABLE)]
 PageId = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z_-]+$")]
 ADMIN_PAGE = "/admin/integrations/meta"
+LANDING_REASONS = {
+    "access_denied": "You cancelled the Facebook login, so nothing was connected.",
+    "page_in_use": "That Facebook Page is already connected to another SalonHub salon.",
+    "no_pages": "The Facebook login did not grant any Page. Connect again and select your "
+    "salon's Page.",
+    "changed": "The connection changed while we were setting it up. Connect again.",
+    "meta_error": "Facebook did not complete the connection. Try connecting again.",
+}
 CallbackText = Annotated[str | None, Parameter(required=False, max_length=4096)]
 
 
@@ -253,7 +261,17 @@ async def admin_integration_placeholder(request: Request[Any, Any, Any]) -> str:
     what happened and points at the status API."""
     e = html.escape
     q = request.query_params
-    result, reason = q.get("result", ""), q.get("reason", "")
+    result, error = q.get("result", ""), q.get("error", "")
+    # Our own words by error code: the query's `reason` is never echoed (no text injection).
+    reason = (
+        "Connected. Customers can now reach you from Facebook and Instagram."
+        if result == "connected"
+        else "Choose which Page to connect in SalonHub."
+        if result == "select_page"
+        else LANDING_REASONS.get(error, LANDING_REASONS["meta_error"])
+        if result == "error"
+        else ""
+    )
     heading = {
         "connected": "Facebook & Instagram connected",
         "select_page": "Choose the Page to connect",
@@ -263,5 +281,5 @@ async def admin_integration_placeholder(request: Request[Any, Any, Any]) -> str:
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>{e(heading)} · SalonHub</title></head>
 <body><main><h1>{e(heading)}</h1>
-<p id="result" data-result="{e(result)}" data-error="{e(q.get("error", ""))}">{e(reason)}</p>
+<p id="result" data-result="{e(result)}" data-error="{e(error)}">{e(reason)}</p>
 <p>Salon: <code>{e(q.get("salon_id", ""))}</code></p></main></body></html>"""

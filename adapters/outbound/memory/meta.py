@@ -34,6 +34,15 @@ class InMemoryMetaRepository(MetaRepository):
             integration = replace(integration, created_at=existing.created_at)
         self._s.meta_integrations[integration.salon_id] = integration
 
+    async def save_if(self, integration: MetaIntegration, expected_version: int | None) -> bool:
+        existing = self._s.meta_integrations.get(integration.salon_id)
+        if (existing is None) != (expected_version is None):
+            return False
+        if existing is not None and existing.version != expected_version:
+            return False
+        await self.save(integration)
+        return True
+
     async def by_page(self, page_id: str) -> MetaIntegration | None:
         return next(
             (

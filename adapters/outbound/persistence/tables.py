@@ -293,6 +293,7 @@ meta_integrations = Table(
     Column("token_checked_at", UtcDateTime, nullable=True),
     Column("last_sync_at", UtcDateTime, nullable=True),
     Column("sync_error", Text, nullable=True),
+    Column("version", Integer, nullable=False, server_default="0"),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     UniqueConstraint("page_id"),

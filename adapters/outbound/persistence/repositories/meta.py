@@ -63,6 +63,7 @@ def _integration_values(i: MetaIntegration) -> dict[str, Any]:
         "token_checked_at": i.token.checked_at,
         "last_sync_at": i.last_sync_at,
         "sync_error": i.sync_error,
+        "version": i.version,
         "created_at": i.created_at,
         "updated_at": i.updated_at,
     }
@@ -99,6 +100,7 @@ def _integration(row: RowMapping) -> MetaIntegration:
         ),
         last_sync_at=row["last_sync_at"],
         sync_error=row["sync_error"],
+        version=row["version"],
     )
 
 
@@ -167,6 +169,24 @@ class SqlaMetaRepository(MetaRepository):
         )
         async with guarded_write(self._conn):
             await self._conn.execute(statement)
+
+    async def save_if(self, integration: MetaIntegration, expected_version: int | None) -> bool:
+        values = _integration_values(integration)
+        async with guarded_write(self._conn):
+            if expected_version is None:
+                statement = (
+                    dialect_insert(self._conn, meta_integrations)
+                    .values(values)
+                    .on_conflict_do_nothing(index_elements=[_I.salon_id])
+                )
+                return bool((await self._conn.execute(statement)).rowcount)
+            changes = {k: v for k, v in values.items() if k not in ("salon_id", "created_at")}
+            result = await self._conn.execute(
+                update(meta_integrations)
+                .where(_I.salon_id == integration.salon_id, _I.version == expected_version)
+                .values(changes)
+            )
+            return bool(result.rowcount)
 
     async def by_page(self, page_id: str) -> MetaIntegration | None:
         rows = await self._integrations(_I.page_id == page_id)

@@ -55,6 +55,7 @@ def upgrade() -> None:
         _instant("token_checked_at", nullable=True),
         _instant("last_sync_at", nullable=True),
         _text("sync_error"),
+        sa.Column("version", sa.Integer(), nullable=False, server_default="0"),
         _instant("created_at"),
         _instant("updated_at"),
         sa.PrimaryKeyConstraint("salon_id", name="pk_meta_integrations"),
