@@ -381,3 +381,37 @@ async def test_alerts_dedup_and_newest_first(uow_factory: UnitOfWorkFactory) -> 
         assert dup.id not in {x.id for x in listed}
         assert [x.id for x in await uow.meta.alerts(a, limit=2)] == [later.id, listed[1].id]
         assert list(await uow.meta.alerts(new_id())) == []
+
+
+async def save_if(
+    uow_factory: UnitOfWorkFactory, item: MetaIntegration, expected: int | None
+) -> bool:
+    async with uow_factory(write=True) as uow:
+        done = await uow.meta.save_if(item, expected)
+        await uow.commit()
+        return done
+
+
+async def test_save_if_writes_only_over_the_version_it_read(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    (a,) = await salons(uow_factory, 1)
+    first = replace(full(a), version=1)
+    assert await save_if(uow_factory, first, None)
+    assert not await save_if(uow_factory, replace(first, version=1), None)  # a row exists
+    second = replace(first, status=IntegrationStatus.ERROR, version=2)
+    assert await save_if(uow_factory, second, 1)
+    assert not await save_if(uow_factory, replace(first, version=2), 1)  # stale read
+    assert await get(uow_factory, a) == second
+
+
+async def test_racing_save_ifs_over_one_version_have_one_winner(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    (a,) = await salons(uow_factory, 1)
+    assert await save_if(uow_factory, replace(full(a), version=1), None)
+    rivals = [replace(full(a), sync_error=f"writer {n}", version=2) for n in range(8)]
+    results = await asyncio.gather(*(save_if(uow_factory, r, 1) for r in rivals))
+    assert sum(results) == 1
+    winner = rivals[results.index(True)]
+    assert await get(uow_factory, a) == winner
