@@ -19,6 +19,7 @@ from application.meta.privacy import MetaPrivacy
 from application.meta.rotation import RotateTokenKeys
 from application.salons.manage_salon import ManageSalon, SetTier
 from application.verification.verify_phone import PhoneVerification
+from application.webhooks.process import WebhookProcessor
 from application.webhooks.receive import ReceiveWebhook
 
 
@@ -44,3 +45,4 @@ class UseCases:
     meta_token_checks: TokenChecks
     rotate_token_keys: RotateTokenKeys
     webhooks: ReceiveWebhook
+    webhook_events: WebhookProcessor

@@ -53,6 +53,8 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from application.salons.manage_salon import ManageSalon, SetTier
 from application.use_cases import UseCases
 from application.verification.verify_phone import PhoneVerification
+from application.webhooks.handlers import access_handlers
+from application.webhooks.process import WebhookProcessor
 from application.webhooks.receive import ReceiveWebhook
 from domain.meta import MetaMode
 from entrypoints.meta_sandbox import create_sandbox_app
@@ -164,6 +166,7 @@ def bootstrap(
             app_secret=settings.meta.app_secret,
             verify_token=settings.meta.verify_token,
         ),
+        webhook_events=WebhookProcessor(uow, clock, access_handlers(uow, meta)),
     )
     return Container(
         settings=settings,

@@ -15,6 +15,7 @@ from adapters.outbound.persistence.otp_outbox import SqlaOtpOutbox
 from entrypoints.bootstrap import SANDBOX_MOUNT, Container, bootstrap
 from entrypoints.periodic import PeriodicMetaJobs
 from entrypoints.settings import Settings, load_settings
+from entrypoints.worker import InProcessWorker
 
 
 def build_app(container: Container) -> Litestar:
@@ -25,6 +26,9 @@ def build_app(container: Container) -> Litestar:
         extra.append(sandbox_mount(container.meta_sandbox))
     startup: list[Callable[[], Awaitable[None]]] = []
     shutdown: list[Callable[[], Awaitable[None]]] = []
+    worker = InProcessWorker(container.use_cases)
+    startup.append(worker.start)
+    shutdown.append(worker.stop)
     if container.settings.embedded and container.settings.periodic_jobs:
         jobs = PeriodicMetaJobs(container.use_cases)
         startup.append(jobs.start)

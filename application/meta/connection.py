@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from application.actor import Actor
-from application.audit_trail import Trail, by_owner
+from application.audit_trail import Trail, by_owner, by_system
 from application.meta.config import LOGIN_SCOPES, MBE_SCOPES, MetaApp
 from application.meta.health import TokenChecks, health_of
 from application.meta.signing import StateClaims, StateSigner
@@ -35,7 +35,7 @@ from application.meta_errors import (
 )
 from application.ports.clock import Clock
 from application.ports.meta_graph import MetaGraph, PageAccount
-from application.ports.meta_repository import OAuthState
+from application.ports.meta_repository import OAuthState, OwnerAlert
 from application.ports.token_vault import TokenVault, TokenVaultError
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.security import new_id
@@ -622,6 +622,37 @@ class MetaConnection:
                 )
                 await uow.commit()
         return salon, cleanup_id
+
+    async def drop(self, salon_id: str, reason: str, job: str) -> bool:
+        """Meta says our access is gone (permissions revoked, app uninstalled): disconnect
+        locally, keep the reason for the owner, alert them, and undo what tokens still can
+        (no revoke: the owner may still want the app). False when nothing was connected."""
+        now = self._clock.now()
+        async with self._uow(write=True) as uow:
+            current = await uow.meta.get(salon_id)
+            if current is None or current.status == IntegrationStatus.DISCONNECTED:
+                return False
+            cleanup_id = await self._queue_cleanup(uow, current, now, revoke=False)
+            after = replace(current.disconnected(now), sync_error=reason)
+            if not await write_integration(uow, after, current):
+                raise ConnectionChanged()
+            await uow.meta.add_alert(
+                OwnerAlert(new_id(), salon_id, "meta_disconnected", reason, now),
+                dedup_key=f"meta_disconnected:{salon_id}:{now.isoformat()}",
+            )
+            trail = Trail(uow, salon_id, by_system(job), now)
+            await trail.record(
+                "meta_integration.disconnected",
+                salon_id,
+                {
+                    **changed("status", current.status, after.status),
+                    **changed("reason", None, job),
+                },
+            )
+            await uow.commit()
+        if cleanup_id is not None:
+            await MetaCleanups(self._uow, self._clock, self._graph, self._vault).attempt(cleanup_id)
+        return True
 
     async def _queue_cleanup(
         self, uow: UnitOfWork, integration: MetaIntegration, now: datetime, *, revoke: bool

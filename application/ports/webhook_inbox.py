@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -24,7 +24,7 @@ class StoredEvent:
     delivery_id: str
     received_at: datetime
     event: InboundEvent
-    status: str  # pending | processed | ignored | failed
+    status: str  # pending | processing | processed | ignored | failed
     reason: str | None  # why ignored / what failed
     attempts: int
     next_attempt_at: datetime | None  # None once settled (processed, ignored, failed for good)
@@ -38,8 +38,12 @@ class WebhookInbox(Protocol):
     - `add_delivery` stores a delivery once per body hash: False (nothing stored) when the same
       body was stored before (Meta retrying a delivery).
     - `add_event` stores an event once per `dedup_key`: False when the key exists.
-    - `due` answers pending events whose `next_attempt_at` has come, oldest timestamp first
-      (events without a timestamp by arrival), at most `limit`.
+    - `due` answers events to work on: pending ones whose `next_attempt_at` has come, and
+      `processing` ones whose lease (`next_attempt_at`) ran out (their worker died); oldest
+      timestamp first (events without one by arrival), at most `limit`; only those whose kind
+      or object is in `routes` when given.
+    - `claim` takes an event for one worker until `lease_until`: True for exactly one of racing
+      claimers, and only while the event is due (pending, or processing with an expired lease).
     - `settle` records an event's outcome (`status`, `reason`, attempts, next attempt).
     """
 
@@ -49,7 +53,11 @@ class WebhookInbox(Protocol):
 
     async def get_event(self, event_id: str) -> StoredEvent | None: ...
 
-    async def due(self, now: datetime, limit: int) -> Sequence[StoredEvent]: ...
+    async def due(
+        self, now: datetime, limit: int, routes: Collection[str] | None = None
+    ) -> Sequence[StoredEvent]: ...
+
+    async def claim(self, event_id: str, now: datetime, lease_until: datetime) -> bool: ...
 
     async def settle(self, event: StoredEvent) -> None: ...
 

@@ -677,3 +677,50 @@ def test_racing_callbacks_one_state_one_winner_one_page_one_salon(
     assert len(holders) == 1 and status(http, holders[0])["page"]["id"] == GLOW
     for s in rivals:
         http.post("/api/meta/disconnect", json={"salon_id": s.salon_id}, headers=s.auth)
+
+
+def test_a_permission_revocation_webhook_disconnects_within_seconds(
+    stack: Stack, http: httpx.Client
+) -> None:
+    salon = paid_salon(stack, http)
+    assert connect(stack, http, salon, [GLOW])["result"] == "connected"
+    user_id = stack.sandbox.state.user.id
+    body = json.dumps(
+        {
+            "object": "permissions",
+            "entry": [
+                {
+                    "id": user_id,
+                    "time": int(time.time()),
+                    "changes": [
+                        {
+                            "field": "pages_messaging",
+                            "value": {"verb": "revoked", "target_ids": [GLOW]},
+                        }
+                    ],
+                }
+            ],
+        }
+    ).encode()
+    signature = hmac.new(DEFAULT_APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    r = httpx.post(
+        f"{stack.urls[1]}/api/webhooks/meta",
+        content=body,
+        headers={"Content-Type": "application/json", "X-Hub-Signature-256": f"sha256={signature}"},
+    )
+    assert r.status_code == 200 and r.json()["stored"] == 1, r.text
+    deadline = time.monotonic() + 15
+    while status(http, salon)["status"] != "disconnected":
+        assert time.monotonic() < deadline, "the webhook was not processed"
+        time.sleep(0.1)
+    assert "pages_messaging" in status(http, salon)["sync_error"]
+    events = http.get(
+        f"/api/salons/{salon.salon_id}/webhook-events",
+        params={"status": "failed"},
+        headers=salon.auth,
+    )
+    assert events.status_code == 200 and events.json() == {"items": []}
+    missing = http.post(
+        f"/api/salons/{salon.salon_id}/webhook-events/nope/replay", headers=salon.auth
+    )
+    assert missing.status_code == 404

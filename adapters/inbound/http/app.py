@@ -28,7 +28,7 @@ from .openapi import document_error_responses
 from .operations import HealthCheck, health
 from .rate_limits import Throttle
 from .salons import SalonsController
-from .webhooks import MetaWebhookController
+from .webhooks import MetaWebhookController, WebhookEventsController
 
 MAX_BODY_BYTES = 1024 * 1024
 _JSON_TYPES = ("application/json",)
@@ -91,6 +91,7 @@ def create_app(
             MetaOwnerController,
             MetaCallbackController,
             MetaWebhookController,
+            WebhookEventsController,
             admin_integration_placeholder,
             health,
             metrics_route(registry),

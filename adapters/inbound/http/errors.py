@@ -6,7 +6,7 @@ import logging
 import re
 from typing import Any
 
-from litestar import Request, Response
+from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     ClientException,
     HTTPException,
@@ -46,7 +46,8 @@ def envelope(
     headers: dict[str, str] | None = None,
 ) -> Response[dict[str, Any]]:
     body = {"error": {"code": code, "message": message, "details": details or {}}}
-    return Response(body, status_code=status, headers=headers)
+    # JSON always, also on routes that answer text (the webhook handshake) or HTML.
+    return Response(body, status_code=status, headers=headers, media_type=MediaType.JSON)
 
 
 def _status_of(exc: d.DomainError) -> int:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from application.ports.webhook_inbox import StoredDelivery, StoredEvent, WebhookInbox
 
 from .store import MemoryState
+
+
+def _workable(event: StoredEvent, now: datetime) -> bool:
+    return (
+        event.status in ("pending", "processing")
+        and event.next_attempt_at is not None
+        and event.next_attempt_at <= now
+    )
 
 
 class InMemoryWebhookInbox(WebhookInbox):
@@ -30,11 +39,14 @@ class InMemoryWebhookInbox(WebhookInbox):
     async def get_event(self, event_id: str) -> StoredEvent | None:
         return self._s.webhook_events.get(event_id)
 
-    async def due(self, now: datetime, limit: int) -> Sequence[StoredEvent]:
+    async def due(
+        self, now: datetime, limit: int, routes: Collection[str] | None = None
+    ) -> Sequence[StoredEvent]:
         due = [
             e
             for e in self._s.webhook_events.values()
-            if e.status == "pending" and e.next_attempt_at is not None and e.next_attempt_at <= now
+            if _workable(e, now)
+            and (routes is None or e.event.kind in routes or e.event.object in routes)
         ]
         due.sort(
             key=lambda e: (
@@ -45,6 +57,15 @@ class InMemoryWebhookInbox(WebhookInbox):
             )
         )
         return due[:limit]
+
+    async def claim(self, event_id: str, now: datetime, lease_until: datetime) -> bool:
+        event = self._s.webhook_events.get(event_id)
+        if event is None or not _workable(event, now):
+            return False
+        self._s.webhook_events[event_id] = replace(
+            event, status="processing", next_attempt_at=lease_until
+        )
+        return True
 
     async def settle(self, event: StoredEvent) -> None:
         if event.id in self._s.webhook_events:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, delete, select, update
+from sqlalchemy import RowMapping, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from application.ports.webhook_inbox import StoredDelivery, StoredEvent, WebhookInbox
@@ -17,6 +17,7 @@ from ..tables import webhook_deliveries, webhook_events
 from ._sql import dialect_insert
 
 _E = webhook_events.c
+_WORKABLE = ("pending", "processing")
 
 
 def _event(row: RowMapping) -> StoredEvent:
@@ -96,14 +97,24 @@ class SqlaWebhookInbox(WebhookInbox):
         row = result.mappings().first()
         return _event(row) if row else None
 
-    async def due(self, now: datetime, limit: int) -> Sequence[StoredEvent]:
+    async def due(
+        self, now: datetime, limit: int, routes: Collection[str] | None = None
+    ) -> Sequence[StoredEvent]:
+        query = select(webhook_events).where(_E.status.in_(_WORKABLE), _E.next_attempt_at <= now)
+        if routes is not None:
+            query = query.where(or_(_E.kind.in_(list(routes)), _E.object.in_(list(routes))))
         result = await self._conn.execute(
-            select(webhook_events)
-            .where(_E.status == "pending", _E.next_attempt_at <= now)
-            .order_by(_E.timestamp_ms.asc().nulls_last(), _E.received_at, _E.id)
-            .limit(limit)
+            query.order_by(_E.timestamp_ms.asc().nulls_last(), _E.received_at, _E.id).limit(limit)
         )
         return [_event(row) for row in result.mappings()]
+
+    async def claim(self, event_id: str, now: datetime, lease_until: datetime) -> bool:
+        result = await self._conn.execute(
+            update(webhook_events)
+            .where(_E.id == event_id, _E.status.in_(_WORKABLE), _E.next_attempt_at <= now)
+            .values(status="processing", next_attempt_at=lease_until)
+        )
+        return bool(result.rowcount)
 
     async def settle(self, event: StoredEvent) -> None:
         await self._conn.execute(

@@ -1,0 +1,178 @@
+"""Processing stored webhook events: after commit, per event, in timestamp order.
+
+Each event is claimed (a lease, so two workers never handle it at once and a dead worker's
+event comes back), handed to the handler for its kind (or object), and its outcome recorded:
+`processed`, `ignored` with the reason, or — when the handler raises — retried with capped
+exponential backoff and, after `max_attempts`, `failed` with the error (listed for the owner,
+replayable). Within one run, a conversation whose event must wait holds back its later events,
+so a conversation never skips ahead. Kinds with no handler yet stay pending, untouched.
+Handlers must be idempotent: a lease can expire under a slow handler and the event run again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from application.actor import Actor
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWorkFactory
+from application.ports.webhook_inbox import StoredEvent
+from application.tenancy import owned_salon
+from domain.errors import Conflict, NotFound
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+RETENTION = timedelta(days=90)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str  # "processed" | "ignored"
+    reason: str | None = None
+    salon_id: str | None = None
+
+
+Handler = Callable[[StoredEvent], Awaitable[Outcome]]
+
+
+def ignore(reason: str) -> Handler:
+    async def handler(event: StoredEvent) -> Outcome:
+        return Outcome("ignored", reason)
+
+    return handler
+
+
+class WebhookProcessor:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        handlers: Mapping[str, Handler],
+        *,
+        max_attempts: int = 6,
+        base_delay: timedelta = timedelta(seconds=30),
+        max_delay: timedelta = timedelta(hours=1),
+    ) -> None:
+        self._uow, self._clock, self._handlers = uow, clock, dict(handlers)
+        self._max_attempts, self._base, self._max = max_attempts, base_delay, max_delay
+
+    def route(self, event: StoredEvent) -> Handler | None:
+        """The handler for an event: by kind, else by object (permissions, application)."""
+        return self._handlers.get(event.event.kind) or self._handlers.get(event.event.object)
+
+    async def run_due(self, limit: int = 200) -> dict[str, int]:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            due = await uow.webhooks.due(now, limit, routes=list(self._handlers))
+        counts = {"processed": 0, "ignored": 0, "retry": 0, "failed": 0, "skipped": 0}
+        held: set[str] = set()
+        for event in due:
+            conversation = event.event.conversation
+            if conversation in held:
+                counts["skipped"] += 1
+                continue
+            result = await self._one(event)
+            counts[result] += 1
+            if result in ("retry", "skipped"):
+                held.add(conversation)
+        return counts
+
+    async def _one(self, event: StoredEvent) -> str:
+        handler = self.route(event)
+        if handler is None:
+            return "skipped"
+        now = self._clock.now()
+        async with self._uow(write=True) as uow:
+            claimed = await uow.webhooks.claim(event.id, now, now + LEASE)
+            await uow.commit()
+        if not claimed:
+            return "skipped"  # another worker has it
+        attempts = event.attempts + 1
+        try:
+            outcome = await handler(event)
+        except Exception as exc:  # any failure is recorded on the event, never lost
+            log.warning(
+                "webhook event failed",
+                extra={"event_id": event.id, "kind": event.event.kind, "attempt": attempts},
+                exc_info=True,
+            )
+            return await self._failed(event, attempts, exc)
+        settled = replace(
+            event,
+            status=outcome.status,
+            reason=outcome.reason,
+            attempts=attempts,
+            next_attempt_at=None,
+            processed_at=self._clock.now(),
+            salon_id=outcome.salon_id or event.salon_id,
+        )
+        async with self._uow(write=True) as uow:
+            await uow.webhooks.settle(settled)
+            await uow.commit()
+        return outcome.status
+
+    async def _failed(self, event: StoredEvent, attempts: int, exc: Exception) -> str:
+        now = self._clock.now()
+        if event.salon_id is None and event.event.entry_id is not None:
+            async with self._uow() as uow:  # so the salon's owner sees it in the failed list
+                holder = await uow.meta.by_page(event.event.entry_id)
+            if holder is not None:
+                event = replace(event, salon_id=holder.salon_id)
+        error = f"{type(exc).__name__}: {exc}"[:1000]
+        if attempts >= self._max_attempts:
+            settled = replace(
+                event,
+                status="failed",
+                reason=error,
+                attempts=attempts,
+                next_attempt_at=None,
+                processed_at=now,
+            )
+            result = "failed"
+        else:
+            delay = min(self._base * 2 ** (attempts - 1), self._max)
+            settled = replace(
+                event,
+                status="pending",
+                reason=error,
+                attempts=attempts,
+                next_attempt_at=now + delay,
+            )
+            result = "retry"
+        async with self._uow(write=True) as uow:
+            await uow.webhooks.settle(settled)
+            await uow.commit()
+        return result
+
+    # -- the owner's view ---------------------------------------------------------------------
+
+    async def failed(self, actor: Actor, salon_id: str, limit: int = 100) -> Sequence[StoredEvent]:
+        async with self._uow() as uow:
+            await owned_salon(uow, actor, salon_id)
+            return await uow.webhooks.failed(salon_id, limit)
+
+    async def replay(self, actor: Actor, salon_id: str, event_id: str) -> StoredEvent:
+        """Put a failed event of the salon back in the queue, with a fresh set of attempts."""
+        now = self._clock.now()
+        async with self._uow(write=True) as uow:
+            await owned_salon(uow, actor, salon_id)
+            event = await uow.webhooks.get_event(event_id)
+            if event is None or event.salon_id != salon_id:
+                raise NotFound("Webhook event not found.")
+            if event.status != "failed":
+                raise Conflict("Only failed events can be replayed.", {"status": event.status})
+            again = replace(event, status="pending", attempts=0, next_attempt_at=now)
+            await uow.webhooks.settle(again)
+            await uow.commit()
+        return again
+
+    async def purge(self) -> int:
+        """Raw deliveries older than 90 days go, with their events."""
+        async with self._uow(write=True) as uow:
+            count = await uow.webhooks.purge_before(self._clock.now() - RETENTION)
+            await uow.commit()
+        return count
