@@ -67,7 +67,8 @@ def millis(value: Any) -> int | None:
         return None
     if value >= 1e16:
         return None
-    return int(value if value >= 1e11 else value * 1000)
+    result = int(value if value >= 1e11 else value * 1000)
+    return result if result > 0 else None  # a tiny positive float is not a time either
 
 
 def _id(value: Any) -> str | None:

@@ -77,6 +77,8 @@ def test_millis_normalises_seconds_milliseconds_and_strings(value: Any, expected
         "0x10",
         10**30,
         1e300,
+        7.7e-224,  # found by hypothesis: rounded to 0 ms, which is no time at all
+        "0.0000001",
         [],
         {},
         {"seconds": 1},
