@@ -13,11 +13,21 @@ import asyncpg
 import pytest
 import pytest_asyncio
 import redis
+from hypothesis import settings
 
 from adapters.outbound.memory import InMemoryUnitOfWorkFactory
 from adapters.outbound.persistence import Database
 from adapters.outbound.persistence import migrate as migrations
 from application.ports.unit_of_work import UnitOfWorkFactory
+
+# --- hypothesis ---
+#
+# With CI=true the examples are derived from each test's name (derandomized): a landing never
+# fails on a draw no one can replay. Locally they stay random, to keep finding new cases.
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 # --- database backends ---
 #
