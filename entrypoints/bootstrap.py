@@ -37,8 +37,7 @@ from application.booking.salon_bookings import SalonBookings
 from application.catalog.manage_services import ManageServices
 from application.catalog.manage_staff import ManageStaff
 from application.meta.config import MetaApp
-from application.meta.connection import MetaCleanups, MetaConnection
-from application.meta.health import TokenChecks
+from application.meta.connection import MetaConnection
 from application.meta.privacy import MetaPrivacy
 from application.meta.rotation import RotateTokenKeys
 from application.ports.clock import Clock
@@ -157,8 +156,8 @@ def bootstrap(
         audit=AuditQuery(uow),
         meta=meta,
         meta_privacy=MetaPrivacy(uow, clock, meta_app),
-        meta_cleanups=MetaCleanups(uow, clock, graph, vault),
-        meta_token_checks=TokenChecks(uow, clock, graph, vault),
+        meta_cleanups=meta.cleanups,
+        meta_token_checks=meta.checks,
         rotate_token_keys=RotateTokenKeys(uow, vault),
         webhooks=ReceiveWebhook(
             uow,

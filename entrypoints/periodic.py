@@ -9,10 +9,10 @@ A failing run is logged and the loop goes on.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from application.use_cases import UseCases
+from entrypoints.background import BackgroundTask
 
 log = logging.getLogger("salonhub.periodic")
 
@@ -24,20 +24,10 @@ async def run_meta_jobs(use_cases: UseCases) -> dict[str, dict[str, int]]:
     }
 
 
-class PeriodicMetaJobs:
+class PeriodicMetaJobs(BackgroundTask):
     def __init__(self, use_cases: UseCases, *, interval: float = 3600.0, delay: float = 60.0):
+        super().__init__("salonhub-periodic-meta", self._loop)
         self._use_cases, self._interval, self._delay = use_cases, interval, delay
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="salonhub-periodic-meta")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
     async def _loop(self) -> None:
         await asyncio.sleep(self._delay)

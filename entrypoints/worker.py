@@ -15,33 +15,27 @@ import logging
 import time
 
 from application.use_cases import UseCases
+from entrypoints.background import BackgroundTask
 
 log = logging.getLogger("salonhub.worker")
 
 PURGE_EVERY_S = 24 * 3600
 
 
-class InProcessWorker:
+class InProcessWorker(BackgroundTask):
     def __init__(self, use_cases: UseCases, *, poll: float = 5.0) -> None:
+        super().__init__("salonhub-webhook-worker", self._loop)
         self._use_cases, self._poll = use_cases, poll
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self._last_purge = 0.0
 
     def wake(self) -> None:
         self._wake.set()
 
     async def start(self) -> None:
-        self._wake = asyncio.Event()
+        self._wake = asyncio.Event()  # bound to the serving loop
         self._use_cases.webhooks.set_notify(self.wake)
-        self._task = asyncio.create_task(self._loop(), name="salonhub-webhook-worker")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await super().start()
 
     async def drain(self) -> dict[str, int]:
         """Work until no due event is left (or only ones held back for later)."""

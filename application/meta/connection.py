@@ -23,6 +23,7 @@ from application.actor import Actor
 from application.audit_trail import Trail, by_owner, by_system
 from application.meta.config import LOGIN_SCOPES, MBE_SCOPES, MetaApp
 from application.meta.health import TokenChecks, health_of
+from application.meta.sealed import open_sealed
 from application.meta.signing import StateClaims, StateSigner
 from application.meta.views import MetaStatus, status_of
 from application.meta_errors import (
@@ -36,7 +37,7 @@ from application.meta_errors import (
 from application.ports.clock import Clock
 from application.ports.meta_graph import MetaGraph, PageAccount
 from application.ports.meta_repository import OAuthState, OwnerAlert
-from application.ports.token_vault import TokenVault, TokenVaultError
+from application.ports.token_vault import TokenVault
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.security import new_id
 from application.tenancy import owned_salon
@@ -178,7 +179,8 @@ class MetaConnection:
         self._uow, self._clock, self._graph, self._vault = uow, clock, graph, vault
         self._app = app
         self._signer = StateSigner(secret_key)
-        self._checks = TokenChecks(uow, clock, graph, vault)
+        self.checks = TokenChecks(uow, clock, graph, vault)
+        self.cleanups = MetaCleanups(uow, clock, graph, vault)
 
     @property
     def app(self) -> MetaApp:
@@ -546,7 +548,7 @@ class MetaConnection:
             taken = await self._taken(uow, salon.id, integration)
         warnings: list[str] = []
         if integration is not None and integration.status == IntegrationStatus.ACTIVE:
-            outcome = await self._checks.refresh(integration, max_age=timedelta(minutes=1))
+            outcome = await self.checks.refresh(integration, max_age=timedelta(minutes=1))
             integration = outcome.integration
             if outcome.unreachable:
                 warnings.append(
@@ -583,7 +585,7 @@ class MetaConnection:
         """
         salon, cleanup_id = await self._disconnect_retrying(actor, salon_id)
         if cleanup_id is not None:
-            await MetaCleanups(self._uow, self._clock, self._graph, self._vault).attempt(cleanup_id)
+            await self.cleanups.attempt(cleanup_id)
         async with self._uow() as uow:
             integration = await uow.meta.get(salon.id)
         return status_of(self._app, salon, integration, self._clock.now())
@@ -651,7 +653,7 @@ class MetaConnection:
             )
             await uow.commit()
         if cleanup_id is not None:
-            await MetaCleanups(self._uow, self._clock, self._graph, self._vault).attempt(cleanup_id)
+            await self.cleanups.attempt(cleanup_id)
         return True
 
     async def _queue_cleanup(
@@ -695,13 +697,7 @@ class MetaConnection:
         return cleanup_id
 
     def _open(self, sealed: str | None, context: str) -> str | None:
-        if sealed is None:
-            return None
-        try:
-            return self._vault.decrypt(sealed, context=context)
-        except TokenVaultError:
-            log.error("a sealed Meta token could not be opened (%s)", context.rsplit(":", 1)[-1])
-            return None
+        return open_sealed(self._vault, sealed, context)
 
 
 class MetaCleanups:
@@ -805,13 +801,7 @@ class MetaCleanups:
         return "retry"
 
     def _open(self, sealed: str | None, context: str) -> str | None:
-        if sealed is None:
-            return None
-        try:
-            return self._vault.decrypt(sealed, context=context)
-        except TokenVaultError:
-            log.error("a sealed Meta cleanup token could not be opened")
-            return None
+        return open_sealed(self._vault, sealed, context)
 
 
 async def _tolerant(call: Awaitable[object]) -> None:

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from application.meta.sealed import open_sealed
 from application.meta_errors import (
     MetaError,
     MetaPermissionMissing,
@@ -22,7 +23,7 @@ from application.meta_errors import (
 from application.ports.clock import Clock
 from application.ports.meta_graph import MetaGraph, TokenInfo
 from application.ports.meta_repository import OwnerAlert
-from application.ports.token_vault import TokenVault, TokenVaultError
+from application.ports.token_vault import TokenVault
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.security import new_id
 from domain.meta import (
@@ -165,13 +166,8 @@ class TokenChecks:
         return CheckOutcome(updated, "invalid" if reason else "ok")
 
     def _page_token(self, integration: MetaIntegration) -> str | None:
-        if integration.page_token_sealed is None:
-            return None
-        try:
-            return self._vault.decrypt(
-                integration.page_token_sealed,
-                context=token_context(integration.salon_id, "page_token"),
-            )
-        except TokenVaultError:
-            log.error("the sealed Page token of salon %s cannot be opened", integration.salon_id)
-            return None
+        return open_sealed(
+            self._vault,
+            integration.page_token_sealed,
+            token_context(integration.salon_id, "page_token"),
+        )
