@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from operator import attrgetter
 
 
@@ -14,6 +14,15 @@ class Interval:
 
     start: datetime
     end: datetime
+
+    def __post_init__(self) -> None:
+        # Kept in UTC: Python compares two datetimes of one zone by wall clock, ignoring `fold`,
+        # so 01:30 and the repeated 01:30 of a DST fall-back would compare equal (found by the
+        # availability oracle test: a 30-minute block read as empty).
+        if self.start.tzinfo is not UTC:
+            object.__setattr__(self, "start", self.start.astimezone(UTC))
+        if self.end.tzinfo is not UTC:
+            object.__setattr__(self, "end", self.end.astimezone(UTC))
 
     @property
     def is_empty(self) -> bool:

@@ -23,9 +23,11 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 # --- hypothesis ---
 #
 # With CI=true the examples are derived from each test's name (derandomized): a landing never
-# fails on a draw no one can replay. Locally they stay random, to keep finding new cases.
+# fails on a draw no one can replay. Locally they stay random, to keep finding new cases;
+# `--hypothesis-profile=blob` prints the @reproduce_failure line of what they find.
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("blob", print_blob=True)
 if os.environ.get("CI") == "true":
     settings.load_profile("ci")
 
