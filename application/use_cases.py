@@ -13,6 +13,8 @@ from application.booking.manage_booking import ManageBooking
 from application.booking.salon_bookings import SalonBookings
 from application.catalog.manage_services import ManageServices
 from application.catalog.manage_staff import ManageStaff
+from application.customers.data_rights import CustomerDataRights
+from application.messaging.links import MessagingViews
 from application.meta.connection import MetaCleanups, MetaConnection
 from application.meta.health import TokenChecks
 from application.meta.privacy import MetaPrivacy
@@ -46,3 +48,5 @@ class UseCases:
     rotate_token_keys: RotateTokenKeys
     webhooks: ReceiveWebhook
     webhook_events: WebhookProcessor
+    messaging: MessagingViews
+    customer_data_rights: CustomerDataRights

@@ -37,6 +37,7 @@ class EntityType(enum.StrEnum):
     TIME_OFF = "time_off"
     BOOKING = "booking"
     META_INTEGRATION = "meta_integration"
+    CUSTOMER = "customer"  # data rights: exported, erased
 
 
 @dataclass(frozen=True, slots=True)

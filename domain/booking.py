@@ -59,8 +59,9 @@ class Customer:
     id: str
     salon_id: str
     name: str
-    phone: str  # E.164
+    phone: str | None  # E.164; None for a customer known only by a Messenger/Instagram id
     email: str | None
+    erased_at: datetime | None = None  # data-rights erasure: personal fields are gone
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,7 @@ class Booking:
     occupied_until: datetime  # end + buffer after
     created_at: datetime
     manage_token_hash: str
+    external_ref: str | None = None  # a Meta-native Page appointment's booking_id
 
     @property
     def occupied(self) -> Interval:

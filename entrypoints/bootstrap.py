@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import httpx
 from litestar import Litestar
@@ -17,8 +18,10 @@ from redis.asyncio import Redis
 
 from adapters.outbound.crypto import AesGcmTokenVault
 from adapters.outbound.health import RedisPing
+from adapters.outbound.jobs.in_process import InProcessJobQueue
 from adapters.outbound.memory import InMemoryUnitOfWorkFactory
 from adapters.outbound.memory.otp_sender import InMemoryOtpSender
+from adapters.outbound.messaging.channels import ChannelsCustomerMessenger, LogCustomerMessenger
 from adapters.outbound.meta.client import HttpxMetaGraph
 from adapters.outbound.metrics import PrometheusMetrics
 from adapters.outbound.persistence.database import Database
@@ -27,6 +30,8 @@ from adapters.outbound.ratelimit import InMemoryRateLimiter, RedisRateLimiter
 from adapters.outbound.system.clock import SystemClock
 from adapters.outbound.system.password_hasher import ScryptPasswordHasher
 from adapters.outbound.system.phone_numbers import LibPhoneNumbers
+from adapters.outbound.texting.otp import TextOtpSender
+from adapters.outbound.texting.twilio import TwilioTextMessageSender
 from application.accounts.log_in import Authenticate, LogIn, LogOut
 from application.accounts.sign_up import SignUp
 from application.audit_query import AuditQuery
@@ -36,32 +41,50 @@ from application.booking.manage_booking import ManageBooking
 from application.booking.salon_bookings import SalonBookings
 from application.catalog.manage_services import ManageServices
 from application.catalog.manage_staff import ManageStaff
+from application.customers.data_rights import CustomerDataRights
+from application.jobs.relay import JobRunner, OutboxRelay
+from application.messaging.assistant import Assistant
+from application.messaging.compose import Composer
+from application.messaging.dispatch import SendMessages
+from application.messaging.links import MessagingViews
+from application.messaging.refs import BookingRefs
+from application.messaging.reminders import QueueReminders
 from application.meta.config import MetaApp
 from application.meta.connection import MetaConnection
 from application.meta.privacy import MetaPrivacy
 from application.meta.rotation import RotateTokenKeys
 from application.ports.clock import Clock
+from application.ports.customer_messenger import CustomerMessenger
+from application.ports.job_queue import JobQueue
 from application.ports.meta_graph import MetaGraph
 from application.ports.metrics import Metrics
 from application.ports.otp_sender import OtpSender
 from application.ports.password_hasher import PasswordHasher
 from application.ports.phone_numbers import PhoneNumbers
 from application.ports.rate_limiter import RateLimiter
+from application.ports.text_messages import TextMessageSender
 from application.ports.token_vault import TokenVault
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.salons.manage_salon import ManageSalon, SetTier
 from application.use_cases import UseCases
 from application.verification.verify_phone import PhoneVerification
+from application.webhooks.appointments import MetaAppointments
+from application.webhooks.conversations import Conversations
+from application.webhooks.echoes import Echoes
 from application.webhooks.handlers import access_handlers
-from application.webhooks.process import WebhookProcessor
+from application.webhooks.process import Handler, WebhookProcessor
 from application.webhooks.receive import ReceiveWebhook
+from domain.messaging import Channel
 from domain.meta import MetaMode
 from entrypoints.meta_sandbox import create_sandbox_app
 from entrypoints.settings import Settings
+from entrypoints.texting_sandbox.app import create_texting_sandbox_app
 
 MEMORY_URL = "memory://"
 SANDBOX_MOUNT = "/_meta-sandbox"  # where `serve` mounts the built-in Meta sandbox
+TEXTING_SANDBOX_MOUNT = "/_texting-sandbox"  # and the built-in SMS/WhatsApp sandbox
 _SANDBOX_BASE = "http://meta-sandbox.internal"  # in-process: no socket, no port
+_TEXTING_BASE = "http://texting-sandbox.internal"
 REDIS_TIMEOUT_S = 1.0  # health pings must answer fast, or Redis counts as down
 
 
@@ -81,10 +104,21 @@ class Container:
     token_vault: TokenVault | None = None
     meta_sandbox: Litestar | None = None  # the built-in sandbox app, mounted by `serve`
     http_client: httpx.AsyncClient | None = None
+    texting_sandbox: Litestar | None = None  # the built-in SMS/WhatsApp sandbox (embedded)
+    text_client: httpx.AsyncClient | None = None
+    job_queue: JobQueue | None = None
+    relay: OutboxRelay | None = None
+    jobs: JobRunner | None = None
+    reminders: QueueReminders | None = None
+    send_messages: SendMessages | None = None
+    messenger: CustomerMessenger | None = None
 
     async def close(self) -> None:
-        if self.http_client is not None:
-            await self.http_client.aclose()
+        if isinstance(self.job_queue, InProcessJobQueue):
+            await self.job_queue.join()
+        for client in (self.http_client, self.text_client):
+            if client is not None:
+                await client.aclose()
         if self.redis is not None:
             await self.redis.aclose()
         if self.rate_limiter is not None:
@@ -105,6 +139,9 @@ def bootstrap(
     metrics: Metrics | None = None,
     meta_graph: MetaGraph | None = None,
     token_vault: TokenVault | None = None,
+    text_sender: TextMessageSender | None = None,
+    messenger: CustomerMessenger | None = None,
+    job_queue: JobQueue | None = None,
 ) -> Container:
     database: Database | None = None
     checks: dict[str, Callable[[], Awaitable[bool]]] = {}
@@ -131,14 +168,51 @@ def bootstrap(
     clock = clock or SystemClock()
     phones = phones or LibPhoneNumbers()
     hasher = hasher or ScryptPasswordHasher()
+    texts, texting_sandbox, text_client = _texting(settings, text_sender)
     if otp_sender is None:
-        # Embedded mode: codes go to a table the demo can show (a real SMS adapter comes later).
-        otp_sender = SqlaOtpOutbox(database) if database is not None else InMemoryOtpSender()
+        if settings.texting.provider == "twilio" and texts is not None:
+            otp_sender = TextOtpSender(texts)
+        else:  # embedded: codes go to a table the demo can show
+            otp_sender = SqlaOtpOutbox(database) if database is not None else InMemoryOtpSender()
     # load_settings always gives keys; Settings built in code without any (tests) get a key
     # for this process only.
     vault = token_vault or AesGcmTokenVault(settings.encryption_keys or (os.urandom(32),))
     meta_app, graph, sandbox, http_client = _meta(settings, meta_graph)
     meta = MetaConnection(uow, clock, graph, vault, meta_app, settings.secret_key)
+    refs = BookingRefs(settings.secret_key)
+    if messenger is None:
+        messenger = (
+            LogCustomerMessenger()
+            if settings.messaging == "log"
+            else ChannelsCustomerMessenger(graph, texts)
+        )
+    send_messages = SendMessages(
+        uow,
+        clock,
+        messenger,
+        vault,
+        Composer(refs, settings.public_url),
+        text_channel=Channel(settings.texting.channel),
+        lease=timedelta(seconds=settings.lease_s),
+    )
+    book = BookAppointment(uow, clock, phones, metrics)
+    manage_booking = ManageBooking(uow, clock, metrics, refs)
+    conversations = Conversations(uow, clock, refs, Assistant(uow, clock, book, manage_booking))
+    appointments = MetaAppointments(uow, clock, book, conversations)
+    handlers: dict[str, Handler] = {
+        **access_handlers(uow, meta),
+        "referral": conversations.referral,
+        "message": conversations.message,
+        "postback": conversations.postback,
+        "appointment": appointments,
+        "echo": Echoes(uow, clock, appointments),
+    }
+    webhook_events = WebhookProcessor(
+        uow, clock, handlers, lease=timedelta(seconds=settings.lease_s)
+    )
+    jobs = JobRunner(webhook_events, send_messages)
+    if job_queue is None:
+        job_queue = _job_queue(settings, jobs)
     use_cases = UseCases(
         sign_up=SignUp(uow, clock, hasher, phones),
         log_in=LogIn(uow, clock, hasher),
@@ -149,8 +223,8 @@ def bootstrap(
         services=ManageServices(uow, clock),
         staff=ManageStaff(uow, clock),
         browse=Browse(uow, clock, metrics),
-        book=BookAppointment(uow, clock, phones, metrics),
-        manage_booking=ManageBooking(uow, clock, metrics),
+        book=book,
+        manage_booking=manage_booking,
         salon_bookings=SalonBookings(uow, clock, phones, metrics),
         phone_verification=PhoneVerification(uow, clock, phones, otp_sender, settings.secret_key),
         audit=AuditQuery(uow),
@@ -165,7 +239,9 @@ def bootstrap(
             app_secret=settings.meta.app_secret,
             verify_token=settings.meta.verify_token,
         ),
-        webhook_events=WebhookProcessor(uow, clock, access_handlers(uow, meta)),
+        webhook_events=webhook_events,
+        messaging=MessagingViews(uow, clock, refs, manage_booking),
+        customer_data_rights=CustomerDataRights(uow, clock),
     )
     return Container(
         settings=settings,
@@ -182,6 +258,14 @@ def bootstrap(
         token_vault=vault,
         meta_sandbox=sandbox,
         http_client=http_client,
+        texting_sandbox=texting_sandbox,
+        text_client=text_client,
+        job_queue=job_queue,
+        relay=OutboxRelay(webhook_events, send_messages, job_queue),
+        jobs=jobs,
+        reminders=QueueReminders(uow, clock),
+        send_messages=send_messages,
+        messenger=messenger,
     )
 
 
@@ -223,6 +307,45 @@ def _meta(
         timeout=meta.timeout_s,
     )
     return app, graph, sandbox, client
+
+
+def _texting(
+    settings: Settings, sender: TextMessageSender | None
+) -> tuple[TextMessageSender | None, Litestar | None, httpx.AsyncClient | None]:
+    """The WhatsApp/SMS sender: the built-in texting sandbox (in process, like the Meta
+    one), a Twilio-style API, or none."""
+    texting = settings.texting
+    if sender is not None or texting.provider == "off":
+        return sender, None, None
+    sandbox: Litestar | None = None
+    if texting.provider == "sandbox":
+        sandbox = create_texting_sandbox_app()
+        asgi = httpx.ASGITransport(app=sandbox)  # type: ignore[arg-type]  # Litestar is ASGI
+        client = httpx.AsyncClient(transport=asgi, timeout=10.0)
+        base = _TEXTING_BASE
+    else:
+        client = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+        base = texting.base_url or "https://api.twilio.com"
+    sender = TwilioTextMessageSender(
+        client,
+        base_url=base,
+        account_sid=texting.account_sid,
+        auth_token=texting.auth_token,
+        sms_from=texting.sms_from,
+        whatsapp_from=texting.whatsapp_from,
+    )
+    return sender, sandbox, client
+
+
+def _job_queue(settings: Settings, jobs: JobRunner) -> JobQueue:
+    """Dramatiq on Redis (`salonhub worker` runs the jobs), or this process's own loop."""
+    if settings.workers == "dramatiq":
+        from entrypoints.broker import job_queue_on_redis
+
+        return job_queue_on_redis(settings)
+    queue = InProcessJobQueue()
+    queue.bind(jobs.run)
+    return queue
 
 
 def _rate_limiter(settings: Settings) -> RateLimiter | None:

@@ -120,6 +120,26 @@ def _meta_job(settings: Settings, job: str, everything: bool) -> int:
     return 0
 
 
+def _jobs_once(settings: Settings, what: str) -> int:
+    """Run due work once in this process (operators, and tests with a controlled clock)."""
+
+    async def run() -> object:
+        container = bootstrap(settings)
+        try:
+            if what == "reminders":
+                assert container.reminders is not None
+                return await container.reminders.run()
+            if what == "messages":
+                assert container.send_messages is not None
+                return await container.send_messages.run_due()
+            return await container.use_cases.webhook_events.run_due()
+        finally:
+            await container.close()
+
+    print(asyncio.run(run()))
+    return 0
+
+
 def _configure_logging() -> None:
     try:
         configure_logging(os.environ.get("SALONHUB_LOG_LEVEL", "info"))
@@ -159,6 +179,11 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--all", action="store_true", help="every active integration, now")
     cleanup = meta_sub.add_parser("cleanup", help="retry what disconnects still owe Meta")
     cleanup.add_argument("--all", action="store_true", help="every pending cleanup, now")
+    worker = sub.add_parser("worker", help="run Dramatiq workers for jobs (needs Redis)")
+    worker.add_argument("--threads", type=int, default=4)
+    sub.add_parser("scheduler", help="run the periodic jobs, one instance (needs Redis)")
+    jobs = sub.add_parser("jobs", help="run due work once, by hand")
+    jobs.add_argument("what", choices=["reminders", "messages", "webhooks"])
     return p
 
 
@@ -186,6 +211,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "meta":
             _migrate(settings)
             return _meta_job(settings, args.meta_command, args.all)
+        if args.command == "worker":
+            from entrypoints.worker import run_dramatiq_worker
+
+            if settings.redis_url is None:
+                raise SettingsError("salonhub worker needs SALONHUB_REDIS_URL")
+            return run_dramatiq_worker(settings, threads=max(1, args.threads))
+        if args.command == "scheduler":
+            from entrypoints.scheduler import run_scheduler
+
+            if settings.redis_url is None:
+                raise SettingsError("salonhub scheduler needs SALONHUB_REDIS_URL")
+            asyncio.run(run_scheduler(bootstrap(settings)))
+            return 0
+        if args.command == "jobs":
+            return _jobs_once(settings, args.what)
         return _set_tier(settings, args.salon_id, args.tier)
     except (SettingsError, DomainError) as exc:
         print(f"salonhub: {exc}", file=sys.stderr)

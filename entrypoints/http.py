@@ -12,10 +12,10 @@ from adapters.inbound.http.app import create_app
 from adapters.inbound.http.dev import dev_otp_outbox_route
 from adapters.inbound.http.rate_limits import Throttle, parse_networks
 from adapters.outbound.persistence.otp_outbox import SqlaOtpOutbox
-from entrypoints.bootstrap import SANDBOX_MOUNT, Container, bootstrap
-from entrypoints.periodic import PeriodicMetaJobs
+from entrypoints.bootstrap import SANDBOX_MOUNT, TEXTING_SANDBOX_MOUNT, Container, bootstrap
+from entrypoints.scheduler import Scheduler
 from entrypoints.settings import Settings, load_settings
-from entrypoints.worker import InProcessWorker
+from entrypoints.worker import RelayLoop
 
 
 def build_app(container: Container) -> Litestar:
@@ -23,16 +23,19 @@ def build_app(container: Container) -> Litestar:
     if container.settings.embedded and isinstance(container.otp_sender, SqlaOtpOutbox):
         extra.append(dev_otp_outbox_route(container.otp_sender.recent))
     if container.meta_sandbox is not None:
-        extra.append(sandbox_mount(container.meta_sandbox))
+        extra.append(sandbox_mount(container.meta_sandbox, SANDBOX_MOUNT))
+    if container.texting_sandbox is not None:
+        extra.append(sandbox_mount(container.texting_sandbox, TEXTING_SANDBOX_MOUNT))
     startup: list[Callable[[], Awaitable[None]]] = []
     shutdown: list[Callable[[], Awaitable[None]]] = []
-    worker = InProcessWorker(container.use_cases)
-    startup.append(worker.start)
-    shutdown.append(worker.stop)
+    if container.settings.workers == "inprocess":
+        relay = RelayLoop(container)
+        startup.append(relay.start)
+        shutdown.append(relay.stop)
     if container.settings.embedded and container.settings.periodic_jobs:
-        jobs = PeriodicMetaJobs(container.use_cases)
-        startup.append(jobs.start)
-        shutdown.append(jobs.stop)
+        scheduler = Scheduler(container)  # one process: no lock needed
+        startup.append(scheduler.start)
+        shutdown.append(scheduler.stop)
     return create_app(
         container.use_cases,
         health_checks=container.health_checks,
@@ -44,15 +47,15 @@ def build_app(container: Container) -> Litestar:
     )
 
 
-def sandbox_mount(sandbox: Litestar) -> ASGIRouteHandler:
-    """The built-in Meta sandbox at /_meta-sandbox (embedded mode): the login dialog the
-    owner's browser opens, and the same state the in-process Graph adapter talks to."""
+def sandbox_mount(sandbox: Litestar, path: str) -> ASGIRouteHandler:
+    """A built-in sandbox (embedded mode) mounted at `path`: the Meta one serves the login
+    dialog the owner's browser opens; both share their state with the in-process adapters."""
 
-    @asgi(SANDBOX_MOUNT, is_mount=True, copy_scope=True, include_in_schema=False)
-    async def meta_sandbox(scope: Scope, receive: Receive, send: Send) -> None:
+    @asgi(path, is_mount=True, copy_scope=True, include_in_schema=False, name=path)
+    async def mounted_sandbox(scope: Scope, receive: Receive, send: Send) -> None:
         await sandbox(scope, receive, send)
 
-    return meta_sandbox
+    return mounted_sandbox
 
 
 def build_throttle(container: Container) -> Throttle:

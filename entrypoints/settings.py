@@ -17,6 +17,10 @@ from adapters.outbound.crypto import parse_key_ring
 from application.ports.rate_limiter import Rate
 from entrypoints.meta_sandbox.state import DEFAULT_APP_ID as SANDBOX_APP_ID
 from entrypoints.meta_sandbox.state import DEFAULT_APP_SECRET as SANDBOX_APP_SECRET
+from entrypoints.texting_sandbox.app import DEFAULT_ACCOUNT_SID as TEXTING_SANDBOX_SID
+from entrypoints.texting_sandbox.app import DEFAULT_AUTH_TOKEN as TEXTING_SANDBOX_TOKEN
+from entrypoints.texting_sandbox.app import DEFAULT_SMS_FROM as TEXTING_SANDBOX_SMS_FROM
+from entrypoints.texting_sandbox.app import DEFAULT_WHATSAPP_FROM as TEXTING_SANDBOX_WHATSAPP_FROM
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/salonhub.db"
 DEFAULT_META_API_VERSION = "v26.0"
@@ -66,6 +70,24 @@ class MetaSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class TextingSettings:
+    """WhatsApp/SMS through a Twilio-style API. `provider`: "sandbox" (the built-in texting
+    sandbox, embedded default), "twilio" (SALONHUB_TWILIO_URL, default Twilio itself) or
+    "off" (no text channel: messages that would need one are skipped with the reason)."""
+
+    provider: str = "sandbox"
+    base_url: str | None = None
+    account_sid: str = TEXTING_SANDBOX_SID
+    auth_token: str = TEXTING_SANDBOX_TOKEN
+    sms_from: str = TEXTING_SANDBOX_SMS_FROM
+    whatsapp_from: str | None = TEXTING_SANDBOX_WHATSAPP_FROM
+    channel: str = "sms"  # what reminders outside the DM window use: sms | whatsapp
+
+    def __repr__(self) -> str:  # never print the token
+        return f"TextingSettings(provider={self.provider!r}, channel={self.channel!r})"
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
@@ -81,8 +103,16 @@ class Settings:
     var_dir: Path = Path("var")
     meta: MetaSettings = field(default_factory=lambda: MetaSettings())
     periodic_jobs: bool = (
-        True  # embedded `serve` runs the Meta jobs hourly (SALONHUB_PERIODIC_JOBS)
+        True  # embedded `serve` runs the scheduled jobs itself (SALONHUB_PERIODIC_JOBS)
     )
+    texting: TextingSettings = field(default_factory=lambda: TextingSettings())
+    # "inprocess": each `serve` runs the relay and the jobs itself (embedded default);
+    # "dramatiq": `salonhub worker` runs them from Redis (the default with SALONHUB_REDIS_URL).
+    workers: str = "inprocess"
+    messaging: str = "live"  # "log": messages are logged, never sent (a staging copy)
+    # How long a worker holds a claimed job before another may take it over (a dead
+    # worker's job comes back after this); SALONHUB_LEASE_SECONDS, 5 to 3600.
+    lease_s: int = 120
 
     @property
     def embedded(self) -> bool:
@@ -138,6 +168,60 @@ def load_settings(env: dict[str, str] | None = None, *, read_dotenv: bool = True
         var_dir=var_dir,
         meta=_meta_settings(env, embedded),
         periodic_jobs=_on_off(env, "SALONHUB_PERIODIC_JOBS", default=True),
+        texting=_texting_settings(env, embedded),
+        workers=_choice(
+            env,
+            "SALONHUB_WORKERS",
+            ("inprocess", "dramatiq"),
+            "inprocess" if embedded else "dramatiq",
+        ),
+        messaging=_choice(env, "SALONHUB_MESSAGING", ("live", "log"), "live"),
+        lease_s=_seconds(env, "SALONHUB_LEASE_SECONDS", 120),
+    )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 5 <= int(raw) <= 3600:
+        raise SettingsError(f"{name} must be a whole number of seconds from 5 to 3600")
+    return int(raw)
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = env.get(name, "").strip().lower() or default
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of: {', '.join(allowed)}")
+    return value
+
+
+def _texting_settings(env: Mapping[str, str], embedded: bool) -> TextingSettings:
+    sid = env.get("SALONHUB_TWILIO_ACCOUNT_SID", "").strip()
+    provider = _choice(
+        env,
+        "SALONHUB_TEXT_PROVIDER",
+        ("sandbox", "twilio", "off"),
+        "twilio" if sid else ("sandbox" if embedded else "off"),
+    )
+    channel = _choice(env, "SALONHUB_TEXT_CHANNEL", ("sms", "whatsapp"), "sms")
+    if provider != "twilio":
+        return TextingSettings(provider=provider, channel=channel)
+    token = env.get("SALONHUB_TWILIO_AUTH_TOKEN", "").strip()
+    sms_from = env.get("SALONHUB_TWILIO_SMS_FROM", "").strip()
+    if not (sid and token and sms_from):
+        raise SettingsError(
+            "SALONHUB_TWILIO_ACCOUNT_SID, SALONHUB_TWILIO_AUTH_TOKEN and SALONHUB_TWILIO_SMS_FROM "
+            "are required for SALONHUB_TEXT_PROVIDER=twilio"
+        )
+    return TextingSettings(
+        provider="twilio",
+        base_url=(env.get("SALONHUB_TWILIO_URL") or "https://api.twilio.com").rstrip("/"),
+        account_sid=sid,
+        auth_token=token,
+        sms_from=sms_from,
+        whatsapp_from=env.get("SALONHUB_TWILIO_WHATSAPP_FROM", "").strip() or None,
+        channel=channel,
     )
 
 

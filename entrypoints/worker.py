@@ -1,10 +1,9 @@
-"""The in-process webhook worker of `salonhub serve`.
+"""Workers: the outbox relay loop, in `serve` (embedded) or in `salonhub worker` (Dramatiq).
 
-It wakes when a delivery commits (ReceiveWebhook's notify) and every `poll` seconds (retries,
-expired leases, events another process stored), and works through due events until none is
-left; once a day it purges raw deliveries older than 90 days. Several processes may run it on
-one database: events are claimed with a lease, so each is handled by one worker at a time.
-(Dramatiq workers on Redis are the next step of the webhooks issue.)
+The relay wakes when a webhook delivery commits (ReceiveWebhook's notify) and every `poll`
+seconds (messages queued by bookings, retries, expired leases, rows other processes wrote),
+and hands due ids to the job queue: this process's own loop in embedded mode, Dramatiq on
+Redis otherwise. Several relays may run on one database: jobs claim their rows.
 """
 
 from __future__ import annotations
@@ -12,53 +11,71 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
+import signal
+import threading
 
-from application.use_cases import UseCases
 from entrypoints.background import BackgroundTask
+from entrypoints.bootstrap import Container, bootstrap
+from entrypoints.settings import Settings
 
 log = logging.getLogger("salonhub.worker")
 
-PURGE_EVERY_S = 24 * 3600
 
-
-class InProcessWorker(BackgroundTask):
-    def __init__(self, use_cases: UseCases, *, poll: float = 5.0) -> None:
-        super().__init__("salonhub-webhook-worker", self._loop)
-        self._use_cases, self._poll = use_cases, poll
+class RelayLoop(BackgroundTask):
+    def __init__(self, container: Container, *, poll: float = 1.0) -> None:
+        super().__init__("salonhub-relay", self._loop)
+        self._container, self._poll = container, poll
         self._wake = asyncio.Event()
-        self._last_purge = 0.0
 
     def wake(self) -> None:
         self._wake.set()
 
     async def start(self) -> None:
         self._wake = asyncio.Event()  # bound to the serving loop
-        self._use_cases.webhooks.set_notify(self.wake)
+        self._container.use_cases.webhooks.set_notify(self.wake)
         await super().start()
 
-    async def drain(self) -> dict[str, int]:
-        """Work until no due event is left (or only ones held back for later)."""
-        total: dict[str, int] = {}
-        while True:
-            counts = await self._use_cases.webhook_events.run_due()
-            for name, count in counts.items():
-                total[name] = total.get(name, 0) + count
-            if counts["processed"] + counts["ignored"] + counts["failed"] == 0:
-                return total
-
     async def _loop(self) -> None:
+        relay = self._container.relay
+        assert relay is not None
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
             self._wake.clear()
             try:
-                await self.drain()
-                if time.monotonic() - self._last_purge > PURGE_EVERY_S:
-                    self._last_purge = time.monotonic()
-                    purged = await self._use_cases.webhook_events.purge()
-                    if purged:
-                        log.info("purged old webhook deliveries", extra={"count": purged})
+                await relay.run_once()
             except Exception:
-                log.exception("webhook worker run failed")
+                log.exception("outbox relay pass failed")
                 await asyncio.sleep(self._poll)
+
+
+def run_dramatiq_worker(settings: Settings, *, threads: int = 4) -> int:
+    """`salonhub worker`: Dramatiq's worker threads run the actors on its event loop thread;
+    the relay runs on that same loop (so the container's connections stay on one loop)."""
+    import dramatiq
+    from dramatiq.asyncio import get_event_loop_thread
+
+    from entrypoints.actors import declare_actors
+    from entrypoints.broker import redis_broker
+
+    broker = redis_broker(settings)  # set as Dramatiq's broker before any actor is declared
+    from adapters.outbound.jobs.dramatiq_queue import DramatiqJobQueue
+
+    container = bootstrap(settings, job_queue=DramatiqJobQueue(broker))
+    assert container.jobs is not None
+    declare_actors(broker, container.jobs.run)
+    worker = dramatiq.Worker(broker, worker_threads=threads)
+    worker.start()
+    loop_thread = get_event_loop_thread()
+    assert loop_thread is not None
+    relay = RelayLoop(container)
+    asyncio.run_coroutine_threadsafe(relay.start(), loop_thread.loop).result(timeout=10)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    log.info("worker started", extra={"threads": threads})
+    stop.wait()
+    log.info("worker stopping")
+    asyncio.run_coroutine_threadsafe(relay.stop(), loop_thread.loop).result(timeout=10)
+    worker.stop()
+    return 0

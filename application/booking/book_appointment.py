@@ -26,7 +26,13 @@ from application.tenancy import public_salon, salon_service, salon_staff
 from domain.audit import diff
 from domain.availability import local_date_of
 from domain.booking import Booking, BookingSource, BookingStatus
-from domain.errors import Conflict, IdempotencyKeyReused, SlotUnavailable, VerificationRequired
+from domain.errors import (
+    Conflict,
+    IdempotencyKeyReused,
+    NotFound,
+    SlotUnavailable,
+    VerificationRequired,
+)
 from domain.time_range import checked_instant
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
@@ -42,10 +48,15 @@ class BookRequest:
     customer: CustomerDetails
     source: BookingSource
     otp_token: str | None = None
+    # A customer already known to the salon through their Messenger/Instagram thread (Meta
+    # vouches for the person): `customer` is then ignored and no phone check applies.
+    customer_id: str | None = None
+    external_ref: str | None = None  # a Meta-native appointment's id
 
     def fingerprint(self) -> str:
         c = self.customer
         parts = (
+            self.customer_id or "",
             self.salon_id,
             self.service_id,
             self.staff_id or "",
@@ -115,29 +126,23 @@ class BookAppointment:
                 candidates = qualified([await salon_staff(uow, salon.id, req.staff_id)], service)
             else:
                 candidates = qualified(await uow.catalog.staff(salon.id), service)
-            details = normalized(req.customer, salon, self._phones)
-            existing = await uow.customers.get_by_phone(salon.id, details.phone)
-            known = existing is not None and await uow.bookings.customer_has_booking(existing.id)
-            if (
-                salon.policy.verify_new_customers
-                and not known
-                and not (
-                    req.otp_token
-                    and await uow.otp.consume_grant(
-                        hash_secret(req.otp_token), salon.id, details.phone, now
-                    )
-                )
-            ):
-                raise VerificationRequired(
-                    "Please verify your phone number first.", {"phone": details.phone}
-                )
+            details = None
+            if req.customer_id is None:
+                details = normalized(req.customer, salon, self._phones)
+                await self._verified(uow, salon.id, details.phone, req.otp_token, now)
             occupancy = Occupancy.of(service)
             ids = [s.id for s in candidates]
             slots = await offered_slots(
                 uow, salon, occupancy, ids, local_date_of(req.start, salon.zone), 1, now
             )
             free = next((s.staff_ids for s in slots if s.start == req.start), ())
-            customer = await upsert_customer(uow, salon.id, details)
+            if details is not None:
+                customer = await upsert_customer(uow, salon.id, details)
+            else:
+                known = await uow.customers.get(req.customer_id or "")
+                if known is None or known.salon_id != salon.id or known.erased_at is not None:
+                    raise NotFound("Customer not found.")
+                customer = known
             token = new_secret()
 
             def make(staff_id: str) -> Booking:
@@ -157,6 +162,7 @@ class BookAppointment:
                     occupied_until=req.start + occupancy.duration + occupancy.buffer_after,
                     created_at=now,
                     manage_token_hash=hash_secret(token),
+                    external_ref=req.external_ref,
                 )
 
             ordered = await by_fewest_bookings(uow, salon, free, req.start)
@@ -184,6 +190,20 @@ class BookAppointment:
             view = await view_of(uow, booking, salon.timezone)
             await uow.commit()
         return BookingReceipt(view=view, manage_token=token)
+
+    async def _verified(
+        self, uow: UnitOfWork, salon_id: str, phone: str, otp_token: str | None, now: datetime
+    ) -> None:
+        """New customers prove the phone when the salon asks for it (an OTP grant)."""
+        salon = await uow.salons.get(salon_id)
+        if salon is None or not salon.policy.verify_new_customers:
+            return
+        existing = await uow.customers.get_by_phone(salon_id, phone)
+        if existing is not None and await uow.bookings.customer_has_booking(existing.id):
+            return
+        if otp_token and await uow.otp.consume_grant(hash_secret(otp_token), salon_id, phone, now):
+            return
+        raise VerificationRequired("Please verify your phone number first.", {"phone": phone})
 
 
 async def _receipt_from(

@@ -44,6 +44,16 @@ class BookingRepository(Protocol):
 
     async def customer_has_booking(self, customer_id: str) -> bool: ...
 
+    async def get_by_external_ref(self, salon_id: str, external_ref: str) -> Booking | None: ...
+
+    async def active_starting_between(self, start: datetime, end: datetime) -> Sequence[Booking]:
+        """Active bookings of every salon starting in [start, end), by start then id."""
+        ...
+
+    async def for_customer(self, customer_id: str) -> Sequence[Booking]:
+        """Every booking of the customer, by start then id."""
+        ...
+
     async def search(
         self,
         salon_id: str,

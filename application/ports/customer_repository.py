@@ -6,7 +6,7 @@ from domain.booking import Customer
 
 
 class CustomerRepository(Protocol):
-    """Customers of a salon, unique by (salon_id, phone).
+    """Customers of a salon, unique by (salon_id, phone) when they have a phone.
 
     `get_or_add` is race-safe: of concurrent calls for one phone, one row is created and every
     caller gets it back (an insert that ignores the unique conflict, then a read).
@@ -17,5 +17,9 @@ class CustomerRepository(Protocol):
     async def get_by_phone(self, salon_id: str, phone: str) -> Customer | None: ...
 
     async def get_or_add(self, customer: Customer) -> Customer: ...
+
+    async def add(self, customer: Customer) -> None:
+        """A customer without a phone (known by a Messenger/Instagram id)."""
+        ...
 
     async def update(self, customer: Customer) -> None: ...

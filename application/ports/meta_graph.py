@@ -210,6 +210,21 @@ class MetaGraph(Protocol):
         (MetaBadRequest/MetaPermissionMissing)."""
         ...
 
+    async def send_utility(
+        self,
+        page_id: str,
+        page_token: str,
+        *,
+        key: str,
+        recipient_id: str,
+        template: str,
+        language: str,
+        values: Sequence[str],
+    ) -> SentMessage:
+        """A Messenger Utility Message (a Page template with its values), allowed outside the
+        24-hour window in the markets Meta enables them; Instagram has none."""
+        ...
+
     def usage(self, key: str) -> MetaUsage | None:
         """The latest usage figures seen for `key`, None before any answer."""
         ...

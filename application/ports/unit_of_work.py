@@ -7,8 +7,10 @@ from application.ports.account_repository import AccountRepository
 from application.ports.audit_log import AuditLog
 from application.ports.booking_repository import BookingRepository
 from application.ports.catalog_repository import CatalogRepository
+from application.ports.contact_book import ContactBook
 from application.ports.customer_repository import CustomerRepository
 from application.ports.idempotency_repository import IdempotencyRepository
+from application.ports.message_log import MessageLog
 from application.ports.meta_repository import MetaRepository
 from application.ports.otp_repository import OtpRepository
 from application.ports.salon_repository import SalonRepository
@@ -35,6 +37,8 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     meta: MetaRepository
     webhooks: WebhookInbox
+    contacts: ContactBook
+    messages: MessageLog
 
     async def __aenter__(self) -> Self: ...
 

@@ -56,29 +56,55 @@ class WebhookProcessor:
         max_attempts: int = 6,
         base_delay: timedelta = timedelta(seconds=30),
         max_delay: timedelta = timedelta(hours=1),
+        lease: timedelta = LEASE,
     ) -> None:
         self._uow, self._clock, self._handlers = uow, clock, dict(handlers)
+        self._lease = lease
         self._max_attempts, self._base, self._max = max_attempts, base_delay, max_delay
 
     def route(self, event: StoredEvent) -> Handler | None:
         """The handler for an event: by kind, else by object (permissions, application)."""
         return self._handlers.get(event.event.kind) or self._handlers.get(event.event.object)
 
-    async def run_due(self, limit: int = 200) -> dict[str, int]:
+    async def due_ids(self, limit: int = 200) -> list[str]:
+        """Events that may run now: per conversation only the earliest due one, and none
+        while an earlier event of its conversation waits for a retry or is being handled."""
         now = self._clock.now()
         async with self._uow() as uow:
             due = await uow.webhooks.due(now, limit, routes=list(self._handlers))
-        counts = {"processed": 0, "ignored": 0, "retry": 0, "failed": 0, "skipped": 0}
-        held: set[str] = set()
+            held = dict(await uow.webhooks.held(now))
+        ids: list[str] = []
         for event in due:
-            conversation = event.event.conversation
-            if conversation in held:
-                counts["skipped"] += 1
+            conversation, ts = event.event.conversation, event.event.timestamp_ms or 0
+            if conversation in held and held[conversation] <= ts:
                 continue
-            result = await self._one(event)
-            counts[result] += 1
-            if result in ("retry", "skipped"):
-                held.add(conversation)
+            held[conversation] = ts  # later events of it wait for this one
+            ids.append(event.id)
+        return ids
+
+    async def process(self, event_id: str) -> str:
+        """Handle one event if it is still due (idempotent: a second call finds it claimed
+        or settled and does nothing)."""
+        async with self._uow() as uow:
+            event = await uow.webhooks.get_event(event_id)
+        if event is None or event.status not in ("pending", "processing"):
+            return "skipped"
+        return await self._one(event)
+
+    async def run_due(self, limit: int = 200) -> dict[str, int]:
+        """Work through due events in order until none is left (or `limit` were tried)."""
+        counts = {"processed": 0, "ignored": 0, "retry": 0, "failed": 0, "skipped": 0}
+        tried = 0
+        while tried < limit:
+            ids = await self.due_ids(limit - tried)
+            progress = False
+            for event_id in ids:
+                result = await self.process(event_id)
+                counts[result] += 1
+                progress = progress or result in ("processed", "ignored", "failed")
+            tried += len(ids)
+            if not progress:
+                break
         return counts
 
     async def _one(self, event: StoredEvent) -> str:
@@ -87,7 +113,7 @@ class WebhookProcessor:
             return "skipped"
         now = self._clock.now()
         async with self._uow(write=True) as uow:
-            claimed = await uow.webhooks.claim(event.id, now, now + LEASE)
+            claimed = await uow.webhooks.claim(event.id, now, now + self._lease)
             await uow.commit()
         if not claimed:
             return "skipped"  # another worker has it

@@ -112,6 +112,8 @@ class Sandbox:
                 status=500,
                 transient=True,
             ).reply()
+        if reply.status == 200 and segments[-1:] == ["messages"] and request.method == "POST":
+            self.echo(segments[0])
         headers.update(reply.headers)
         headers.setdefault(
             "X-App-Usage",
@@ -120,6 +122,28 @@ class Sandbox:
         headers["x-fb-trace-id"] = secrets.token_urlsafe(8)
         headers["facebook-api-version"] = version if VERSION.match(version) else "v26.0"
         return _json(reply.status, reply.body, headers)
+
+    def echo(self, page_id: str) -> None:
+        """Meta echoes what a Page sent (`message_echoes`), with our `metadata`."""
+        s = self.state
+        if s.webhook is None or not s.sent_messages or page_id not in s.subscriptions:
+            return
+        sent = s.sent_messages[-1]
+        page = s.pages.get(page_id)
+        is_ig = sent["platform"] == "instagram" and page is not None and page.ig is not None
+        me = page.ig.id if is_ig and page and page.ig else page_id
+        message = {"mid": sent["message_id"], "is_echo": True, "app_id": s.app_id}
+        for key in ("text", "metadata", "attachment"):
+            if key in sent["message"]:
+                message[key] = sent["message"][key]
+        event = {
+            "sender": {"id": me},
+            "recipient": {"id": sent["recipient_id"]},
+            "timestamp": s.now() * 1000,
+            "message": message,
+        }
+        obj = "instagram" if is_ig else "page"
+        self.sender.start(self.sender.enqueue(messaging_envelope(obj, me, event, s.now() * 1000)))
 
     async def inject(self, path: str, segments: list[str], headers: dict[str, str]) -> None:
         """Apply the switched-on failure rules (in order) to one Graph call."""
@@ -414,6 +438,13 @@ class Sandbox:
                         "inbound": s.inbound,
                     },
                 )
+            case ("POST", "utility"):
+                page_id = str(data["page_id"])
+                if data.get("allowed", True):
+                    s.utility_blocked_pages.discard(page_id)
+                else:
+                    s.utility_blocked_pages.add(page_id)
+                return _json(200, {"blocked": sorted(s.utility_blocked_pages)})
             case ("GET", "requests"):
                 return _json(200, {"requests": s.requests})
             case ("POST", "phone"):
@@ -511,6 +542,10 @@ class Sandbox:
             }
             if data.get("attachment"):
                 message["attachments"] = [data["attachment"]]
+            if isinstance(data.get("quick_reply"), dict):  # a tap on a quick reply
+                message["quick_reply"] = {"payload": str(data["quick_reply"].get("payload", ""))}
+            if referral:
+                message["referral"] = referral
             event["message"] = message
         elif kind == "appointment":  # a Meta-native Page appointment, as a message attachment
             start = int(data.get("start_time", now + 86400))

@@ -508,9 +508,13 @@ class Graph:
             raise GraphError("(#100) The parameter message is required", 100)
         messaging_type = str(body.get("messaging_type") or "RESPONSE")
         tag = body.get("tag")
+        if messaging_type == "UTILITY":
+            return self.send_utility(page, rid, message)
         if messaging_type not in ("RESPONSE", "UPDATE", "MESSAGE_TAG"):
             raise GraphError(
-                "(#100) Param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG}", 100
+                "(#100) Param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG, "
+                "UTILITY}",
+                100,
             )
         if messaging_type == "MESSAGE_TAG" and not tag:
             raise GraphError("(#100) Param tag is required for messaging_type MESSAGE_TAG", 100)
@@ -555,6 +559,36 @@ class Graph:
                 "recipient_id": rid,
                 "messaging_type": messaging_type,
                 "tag": tag,
+                "message": dict(message),
+                "message_id": mid,
+                "at": s.now(),
+            }
+        )
+        return Reply(200, {"recipient_id": rid, "message_id": mid})
+
+    def send_utility(self, page: Page, rid: str, message: Mapping[str, Any]) -> Reply:
+        """A Utility Message: a template, allowed outside the window, Messenger only, and
+        only for Pages in a market Meta enabled (the sandbox's `utility_markets` control)."""
+        s = self.state
+        attachment = message.get("attachment")
+        payload = attachment.get("payload") if isinstance(attachment, Mapping) else None
+        if not isinstance(payload, Mapping) or payload.get("template_type") != "utility":
+            raise GraphError("(#100) A UTILITY message needs a utility template attachment", 100)
+        if not payload.get("template_name"):
+            raise GraphError("(#100) Param template_name is required", 100)
+        customers = s.recipient_ids(page.id)
+        if rid not in customers or customers[rid].igsid == rid:
+            raise GraphError("(#100) No matching user found", 100, subcode=2018001)
+        if page.id in s.utility_blocked_pages:
+            raise GraphError("(#10) Utility Messages are not available for this Page's market", 10)
+        mid = "m_" + secrets.token_urlsafe(24)
+        s.sent_messages.append(
+            {
+                "page_id": page.id,
+                "platform": "messenger",
+                "recipient_id": rid,
+                "messaging_type": "UTILITY",
+                "tag": None,
                 "message": dict(message),
                 "message_id": mid,
                 "at": s.now(),

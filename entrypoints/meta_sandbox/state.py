@@ -146,6 +146,8 @@ class SandboxState:
     revocations: list[dict[str, Any]] = field(default_factory=list)
     inbound: list[dict[str, Any]] = field(default_factory=list)
     last_interaction: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Pages whose market has no Utility Messages (the control API switches them per test).
+    utility_blocked_pages: set[str] = field(default_factory=set)
     rules: list[FailureRule] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     clock_offset: int = 0

@@ -10,7 +10,7 @@ import pytest
 
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.booking import Booking, BookingSource, BookingStatus
-from domain.errors import SlotUnavailable
+from domain.errors import Conflict, SlotUnavailable
 from domain.intervals import Interval
 
 from .builders import IST, NEW_YORK_WINTER, World, at, make_customer, seed
@@ -332,3 +332,92 @@ async def test_search_filters_and_orders(uow_factory: UnitOfWorkFactory, world: 
             == []
         )
         assert list(await search("another-salon")) == []
+
+
+# --- Meta-native appointments, reminders, a customer's bookings ---
+
+
+async def test_external_ref_round_trip_and_lookup(
+    uow_factory: UnitOfWorkFactory, world: World
+) -> None:
+    meta = world.booking(at(0), source=BookingSource.FACEBOOK, external_ref="appt-123")
+    plain = world.booking(at(120))
+    await add(uow_factory, meta, plain)
+    assert await stored(uow_factory, meta.id) == meta
+    assert await stored(uow_factory, plain.id) == plain
+    async with uow_factory() as uow:
+        assert await uow.bookings.get_by_external_ref(world.salon.id, "appt-123") == meta
+        assert await uow.bookings.get_by_external_ref(world.salon.id, "appt-999") is None
+        assert await uow.bookings.get_by_external_ref("another-salon", "appt-123") is None
+    moved = replace(meta, external_ref="appt-456")
+    await update(uow_factory, moved)
+    async with uow_factory() as uow:
+        assert await uow.bookings.get_by_external_ref(world.salon.id, "appt-123") is None
+        assert await uow.bookings.get_by_external_ref(world.salon.id, "appt-456") == moved
+
+
+async def test_external_ref_is_unique_per_salon(
+    uow_factory: UnitOfWorkFactory, world: World
+) -> None:
+    first = world.booking(at(0), external_ref="appt-1")
+    await add(uow_factory, first, world.booking(at(60)), world.booking(at(120)))  # NULLs: many
+    async with uow_factory(write=True) as uow:
+        with pytest.raises(Conflict):
+            await uow.bookings.add(world.booking(at(240), external_ref="appt-1"))
+        later = world.booking(at(300))
+        await uow.bookings.add(later)  # the unit stays usable
+        with pytest.raises(Conflict):
+            await uow.bookings.update(replace(later, external_ref="appt-1"))
+        await uow.commit()
+    assert await stored(uow_factory, later.id) == later
+    # Another salon may hold the same appointment id.
+    other = await seed(uow_factory)
+    theirs = other.booking(at(0), external_ref="appt-1")
+    await add(uow_factory, theirs)
+    async with uow_factory() as uow:
+        assert await uow.bookings.get_by_external_ref(other.salon.id, "appt-1") == theirs
+        assert await uow.bookings.get_by_external_ref(world.salon.id, "appt-1") == first
+
+
+async def test_active_starting_between_spans_every_salon(
+    uow_factory: UnitOfWorkFactory, world: World
+) -> None:
+    other = await seed(uow_factory)
+    before = world.booking(at(-30))
+    start_edge = world.booking(at(60), staff=1)
+    pending = world.booking(at(120), status=BookingStatus.PENDING)
+    cancelled = world.booking(at(180), status=BookingStatus.CANCELLED)
+    completed = world.booking(at(180), staff=1, status=BookingStatus.COMPLETED)
+    theirs = other.booking(at(120).astimezone(IST))
+    end_edge = world.booking(at(240))
+    await add(uow_factory, end_edge, cancelled, completed, pending, before, start_edge)
+    await add(uow_factory, theirs)
+    same_start = sorted([pending, theirs], key=lambda b: b.id)
+    async with uow_factory() as uow:
+        found = await uow.bookings.active_starting_between(at(60), at(240))
+        assert list(found) == [start_edge, *same_start]
+        assert list(
+            await uow.bookings.active_starting_between(at(-60), at(241).astimezone(IST))
+        ) == [before, start_edge, *same_start, end_edge]
+        assert list(await uow.bookings.active_starting_between(at(500), at(600))) == []
+
+
+async def test_for_customer_lists_every_booking_by_start(
+    uow_factory: UnitOfWorkFactory, world: World
+) -> None:
+    other = make_customer(world.salon.id, phone="+919800000001")
+    async with uow_factory(write=True) as uow:
+        await uow.customers.get_or_add(other)
+        await uow.commit()
+    late = world.booking(at(300))
+    early = world.booking(at(0), status=BookingStatus.CANCELLED)
+    same = world.booking(at(0), staff=1, status=BookingStatus.COMPLETED)
+    theirs = world.booking(at(120), customer_id=other.id)
+    await add(uow_factory, late, early, same, theirs)
+    async with uow_factory() as uow:
+        assert list(await uow.bookings.for_customer(world.customer.id)) == [
+            *sorted([early, same], key=lambda b: b.id),
+            late,
+        ]
+        assert list(await uow.bookings.for_customer(other.id)) == [theirs]
+        assert list(await uow.bookings.for_customer("nobody")) == []

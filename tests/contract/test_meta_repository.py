@@ -159,6 +159,8 @@ async def test_save_replaces(uow_factory: UnitOfWorkFactory) -> None:
     async with uow_factory() as uow:
         assert await uow.meta.by_page("page-1") is None
         assert await uow.meta.by_page("page-9") == changed
+        assert await uow.meta.by_instagram("ig-1") == changed
+        assert await uow.meta.by_instagram("ig-404") is None
     await save(uow_factory, changed.disconnected(at(40)))
     assert await get(uow_factory, a) == changed.disconnected(at(40))
 

@@ -6,6 +6,7 @@ Also checks that the hand-written history builds exactly the schema `tables.py` 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -113,3 +114,130 @@ async def test_concurrent_upgrades_take_turns(
         await asyncio.gather(*(migrations.upgrade(url) for _ in range(3)))
         assert await migrations.current(url) == migrations.head()
         assert await _inspect(url, _tables) == EXPECTED_TABLES
+
+
+_T = "2026-11-01T09:00:00.000000+00:00"
+_ROWS_AT_0005: dict[str, dict[str, object]] = {
+    "owners": {"id": "o1", "email": "o@example.com", "password_hash": "h", "created_at": _T},
+    "salons": {
+        "id": "s1",
+        "owner_id": "o1",
+        "name": "Glow",
+        "slug": "glow",
+        "timezone": "Asia/Kolkata",
+        "country": "IN",
+    },
+    "services": {
+        "id": "sv1",
+        "salon_id": "s1",
+        "position": 1,
+        "name": "Haircut",
+        "duration_minutes": 60,
+        "price_minor": 49900,
+        "currency": "INR",
+    },
+    "staff": {"id": "st1", "salon_id": "s1", "position": 1, "name": "Asha"},
+    "staff_services": {"staff_id": "st1", "position": 1, "service_id": "sv1"},
+    "customers": {
+        "id": "c1",
+        "salon_id": "s1",
+        "name": "Priya",
+        "phone": "+919876543210",
+        "email": None,
+    },
+    "bookings": {
+        "id": "b1",
+        "salon_id": "s1",
+        "service_id": "sv1",
+        "staff_id": "st1",
+        "customer_id": "c1",
+        "status": "confirmed",
+        "source": "web",
+        "starts_at": "2026-12-01T10:00:00.000000+00:00",
+        "ends_at": "2026-12-01T11:00:00.000000+00:00",
+        "occupied_until": "2026-12-01T11:00:00.000000+00:00",
+        "created_at": "2026-11-30T10:00:00.000000+00:00",
+        "manage_token_hash": "a" * 64,
+    },
+}
+
+
+def _sqlite(url: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(url.split(":///", 1)[1], isolation_level=None)
+    connection.execute("PRAGMA foreign_keys = ON")
+    return connection
+
+
+def _assert_rows_survived(connection: sqlite3.Connection) -> None:
+    connection.row_factory = sqlite3.Row
+    for table, row in _ROWS_AT_0005.items():
+        stored = connection.execute(f'SELECT * FROM "{table}"').fetchall()
+        assert len(stored) == 1, table
+        assert {k: stored[0][k] for k in row} == row, table
+
+
+async def test_0006_keeps_existing_rows_on_sqlite(
+    fresh_sqlite_url: FreshUrl,
+) -> None:
+    """Upgrading over real data (0006 rebuilds customers and bookings on SQLite) keeps it."""
+    async with fresh_sqlite_url(migrate=False) as url:
+        await migrations.upgrade(url, "0005")
+        connection = _sqlite(url)
+        try:
+            for table, row in _ROWS_AT_0005.items():
+                columns = ", ".join(f'"{k}"' for k in row)
+                marks = ", ".join("?" for _ in row)
+                connection.execute(
+                    f'INSERT INTO "{table}" ({columns}) VALUES ({marks})',
+                    tuple(row.values()),
+                )
+            with pytest.raises(sqlite3.IntegrityError):  # phone was NOT NULL before 0006
+                connection.execute(
+                    "INSERT INTO customers (id, salon_id, name, phone) "
+                    "VALUES ('x', 's1', 'X', NULL)"
+                )
+        finally:
+            connection.close()
+
+        await migrations.upgrade(url)
+        connection = _sqlite(url)
+        try:
+            _assert_rows_survived(connection)
+            connection.execute(
+                "INSERT INTO customers (id, salon_id, name, phone) VALUES ('c2', 's1', 'Ig', NULL)"
+            )
+            connection.execute(
+                "INSERT INTO customers (id, salon_id, name, phone) VALUES ('c3', 's1', 'Fb', NULL)"
+            )
+            phones = connection.execute(
+                "SELECT phone FROM customers WHERE id IN ('c2', 'c3')"
+            ).fetchall()
+            assert [tuple(p) for p in phones] == [(None,), (None,)]
+            booking = connection.execute(
+                "SELECT external_ref FROM bookings WHERE id = 'b1'"
+            ).fetchone()
+            assert tuple(booking) == (None,)
+            assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+            assert connection.execute("PRAGMA integrity_check").fetchall()[0][0] == "ok"
+        finally:
+            connection.close()
+
+        await migrations.downgrade(url, "0005")  # phone-less customers get a placeholder
+        connection = _sqlite(url)
+        try:
+            placeholders = connection.execute(
+                "SELECT phone FROM customers WHERE id IN ('c2', 'c3') ORDER BY id"
+            ).fetchall()
+            assert [p[0] for p in placeholders] == ["unknown:c2", "unknown:c3"]
+            connection.execute("DELETE FROM customers WHERE id IN ('c2', 'c3')")
+            connection.commit()
+        finally:
+            connection.close()
+        await migrations.upgrade(url)
+        assert await migrations.current(url) == migrations.head()
+        connection = _sqlite(url)
+        try:
+            _assert_rows_survived(connection)
+            assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        finally:
+            connection.close()

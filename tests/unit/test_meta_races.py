@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures are imported from the lifecycle tests and used as arguments
 """Regression tests from the review of the Meta connection: a disconnect (or a reconnect) that
 lands while a use case is talking to Meta must win, and no unauthenticated input may 500."""
 

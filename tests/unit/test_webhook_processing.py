@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures are imported from the lifecycle tests and used as arguments
 """Processing stored webhook events: routing, outcomes, retries, failures, replay, claims,
 conversation order, purge — and the access events (permissions revoked, app uninstalled)."""
 
@@ -17,7 +16,7 @@ import pytest
 from adapters.outbound.memory import InMemoryUnitOfWorkFactory
 from adapters.outbound.memory.clock import FixedClock
 from application.ports.webhook_inbox import StoredEvent
-from application.webhooks.process import Outcome, WebhookProcessor
+from application.webhooks.process import Outcome, WebhookProcessor, ignore
 from domain.errors import Conflict, NotFound
 from domain.meta import IntegrationStatus
 from entrypoints.meta_sandbox import DEFAULT_APP_SECRET
@@ -126,9 +125,18 @@ async def test_grants_echoes_and_reads_are_ignored_with_a_reason(w: World) -> No
 
 async def test_kinds_without_a_handler_stay_pending(w: World) -> None:
     await deliver(w, message("m.1", 1764000000000))
-    assert (await w.c.use_cases.webhook_events.run_due())["processed"] == 0
+    only_reads = WebhookProcessor(w.uow, w.clock, {"read": ignore("not used")})
+    assert await only_reads.due_ids() == []
+    assert (await only_reads.run_due())["processed"] == 0
     (event,) = await events(w.uow)
     assert (event.status, event.attempts) == ("pending", 0)
+
+
+async def test_a_message_for_a_page_no_salon_holds_is_ignored_with_the_reason(w: World) -> None:
+    await deliver(w, message("m.1", 1764000000000))
+    assert (await w.c.use_cases.webhook_events.run_due())["ignored"] == 1
+    (event,) = await events(w.uow)
+    assert event.status == "ignored" and "no connected salon" in (event.reason or "")
 
 
 def processor(
@@ -220,8 +228,9 @@ async def test_a_conversation_is_processed_in_timestamp_order_and_waits_for_a_re
     await deliver(w, message("m.other", 1764000000300, sender="psid-2"))
     p = processor(w, handler)
     counts = await p.run_due()
-    assert counts["retry"] == 1 and counts["skipped"] == 1  # m.late waits for m.early
+    assert counts["retry"] == 1  # and m.late waits for m.early
     assert seen == ["m.other"]
+    assert await p.due_ids() == []  # m.early is held for its retry, so m.late is not due
     w.clock.advance(timedelta(seconds=10))
     await p.run_due()
     assert seen == ["m.other", "m.early", "m.late"]

@@ -20,8 +20,10 @@ from .accounts import AccountsController
 from .audit import AuditController
 from .booking import PublicBookingController, SalonBookingsController
 from .catalog import ServicesController, StaffController
+from .customers import CustomersController
 from .dependencies import provide_throttle, provide_use_cases
 from .errors import EXCEPTION_HANDLERS, envelope
+from .messaging import ConfirmationLinksController, MessageLogController
 from .meta import MetaCallbackController, MetaOwnerController, admin_integration_placeholder
 from .observability import HttpMetrics, ObservedApp, metrics_route
 from .openapi import document_error_responses
@@ -92,6 +94,9 @@ def create_app(
             MetaCallbackController,
             MetaWebhookController,
             WebhookEventsController,
+            MessageLogController,
+            ConfirmationLinksController,
+            CustomersController,
             admin_integration_placeholder,
             health,
             metrics_route(registry),

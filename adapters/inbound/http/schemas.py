@@ -214,7 +214,7 @@ class OtpTokenOut(msgspec.Struct, kw_only=True):
 class CustomerOut(msgspec.Struct, kw_only=True):
     id: str
     name: str
-    phone: str
+    phone: str | None  # None: known only through Messenger/Instagram
     email: str | None
 
 

@@ -53,6 +53,16 @@ class InMemoryMetaRepository(MetaRepository):
             None,
         )
 
+    async def by_instagram(self, instagram_id: str) -> MetaIntegration | None:
+        return next(
+            (
+                i
+                for i in self._s.meta_integrations.values()
+                if i.instagram is not None and i.instagram.id == instagram_id
+            ),
+            None,
+        )
+
     async def by_meta_user(self, meta_user_id: str) -> Sequence[MetaIntegration]:
         return sorted(
             (i for i in self._s.meta_integrations.values() if i.meta_user_id == meta_user_id),

@@ -139,17 +139,37 @@ class InMemoryCustomerRepository(CustomerRepository):
         )
 
     async def get_or_add(self, customer: Customer) -> Customer:
+        if customer.phone is None:
+            raise ValueError("get_or_add finds customers by phone; add() one without a phone")
         existing = await self.get_by_phone(customer.salon_id, customer.phone)
         if existing is not None:
             return existing
         self._s.customers[customer.id] = customer
         return customer
 
+    async def add(self, customer: Customer) -> None:
+        if customer.id in self._s.customers:
+            raise Conflict("That customer is already stored.")
+        self._check_phone(customer)
+        self._s.customers[customer.id] = customer
+
     async def update(self, customer: Customer) -> None:
-        clash = await self.get_by_phone(customer.salon_id, customer.phone)
+        self._check_phone(customer)
+        self._s.customers[customer.id] = customer
+
+    def _check_phone(self, customer: Customer) -> None:
+        if customer.phone is None:  # any number of phone-less customers
+            return
+        clash = next(
+            (
+                c
+                for c in self._s.customers.values()
+                if c.salon_id == customer.salon_id and c.phone == customer.phone
+            ),
+            None,
+        )
         if clash is not None and clash.id != customer.id:
             raise Conflict("Another customer of this salon has that phone.")
-        self._s.customers[customer.id] = customer
 
 
 class InMemoryBookingRepository(BookingRepository):
@@ -169,12 +189,27 @@ class InMemoryBookingRepository(BookingRepository):
             ):
                 raise SlotUnavailable("That time was just taken.")
 
+    def _check_external_ref(self, booking: Booking) -> None:
+        if booking.external_ref is None:
+            return
+        for other in self._s.bookings.values():
+            if (
+                other.id != booking.id
+                and other.salon_id == booking.salon_id
+                and other.external_ref == booking.external_ref
+            ):
+                raise Conflict("That appointment is already booked.")
+
     async def add(self, booking: Booking) -> None:
+        if booking.id in self._s.bookings:
+            raise Conflict("That booking is already stored.")
         self._check_overlap(booking)
+        self._check_external_ref(booking)
         self._s.bookings[booking.id] = booking
 
     async def update(self, booking: Booking) -> None:
         self._check_overlap(booking)
+        self._check_external_ref(booking)
         self._s.bookings[booking.id] = booking
 
     async def get(self, booking_id: str) -> Booking | None:
@@ -215,6 +250,24 @@ class InMemoryBookingRepository(BookingRepository):
 
     async def customer_has_booking(self, customer_id: str) -> bool:
         return any(b.customer_id == customer_id for b in self._s.bookings.values())
+
+    async def get_by_external_ref(self, salon_id: str, external_ref: str) -> Booking | None:
+        return next(
+            (
+                b
+                for b in self._s.bookings.values()
+                if b.salon_id == salon_id and b.external_ref == external_ref
+            ),
+            None,
+        )
+
+    async def active_starting_between(self, start: datetime, end: datetime) -> Sequence[Booking]:
+        found = [b for b in self._s.bookings.values() if b.active and start <= b.start < end]
+        return sorted(found, key=lambda b: (b.start, b.id))
+
+    async def for_customer(self, customer_id: str) -> Sequence[Booking]:
+        found = [b for b in self._s.bookings.values() if b.customer_id == customer_id]
+        return sorted(found, key=lambda b: (b.start, b.id))
 
     async def search(
         self,

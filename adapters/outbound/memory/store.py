@@ -13,6 +13,7 @@ from domain.accounts import Owner
 from domain.audit import AuditEntry
 from domain.booking import Booking, Customer
 from domain.catalog import Service, Staff
+from domain.messaging import Consent, Contact, OutboundMessage
 from domain.meta import DataDeletionRequest, MetaCleanup, MetaIntegration
 from domain.otp import OtpChallenge, OtpGrant
 from domain.salon import Location, Salon
@@ -43,6 +44,10 @@ class MemoryState:
     webhook_deliveries: dict[str, StoredDelivery] = field(default_factory=dict)
     webhook_events: dict[str, StoredEvent] = field(default_factory=dict)
     webhook_event_keys: dict[str, str] = field(default_factory=dict)  # dedup key -> event id
+    contacts: dict[str, Contact] = field(default_factory=dict)
+    consents: dict[str, list[Consent]] = field(default_factory=dict)  # by customer, as added
+    messages: dict[str, OutboundMessage] = field(default_factory=dict)
+    message_keys: dict[str, str] = field(default_factory=dict)  # dedup key -> message id
 
     def snapshot(self) -> MemoryState:
         return copy.copy(self).deep_dicts()

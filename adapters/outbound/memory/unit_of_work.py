@@ -8,6 +8,8 @@ from typing import Self
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 from .audit_log import InMemoryAuditLog
+from .contacts import InMemoryContactBook
+from .messages import InMemoryMessageLog
 from .meta import InMemoryMetaRepository
 from .repositories import (
     InMemoryAccountRepository,
@@ -45,6 +47,8 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.audit = InMemoryAuditLog(self._work)
         self.meta = InMemoryMetaRepository(self._work)
         self.webhooks = InMemoryWebhookInbox(self._work)
+        self.contacts = InMemoryContactBook(self._work)
+        self.messages = InMemoryMessageLog(self._work)
         return self
 
     async def __aexit__(

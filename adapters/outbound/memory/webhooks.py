@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -57,6 +57,16 @@ class InMemoryWebhookInbox(WebhookInbox):
             )
         )
         return due[:limit]
+
+    async def held(self, now: datetime) -> Mapping[str, int]:
+        held: dict[str, int] = {}
+        for e in self._s.webhook_events.values():
+            if e.status in ("pending", "processing") and (
+                e.next_attempt_at is not None and e.next_attempt_at > now
+            ):
+                conv, ts = e.event.conversation, e.event.timestamp_ms or 0
+                held[conv] = min(held.get(conv, ts), ts)
+        return held
 
     async def claim(self, event_id: str, now: datetime, lease_until: datetime) -> bool:
         event = self._s.webhook_events.get(event_id)

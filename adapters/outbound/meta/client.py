@@ -263,6 +263,43 @@ class HttpxMetaGraph:
         )
         return SentMessage(got.recipient_id, got.message_id)
 
+    async def send_utility(
+        self,
+        page_id: str,
+        page_token: str,
+        *,
+        key: str,
+        recipient_id: str,
+        template: str,
+        language: str,
+        values: Sequence[str],
+    ) -> SentMessage:
+        body: dict[str, Any] = {
+            "recipient": {"id": recipient_id},
+            "messaging_type": "UTILITY",
+            "message": {
+                "attachment": {
+                    "type": "template",
+                    "payload": {
+                        "template_type": "utility",
+                        "template_name": template,
+                        "language": language,
+                        "parameters": [{"type": "text", "text": v} for v in values],
+                    },
+                }
+            },
+        }
+        got = await self._call(
+            "POST",
+            f"{_seg(page_id)}/messages",
+            key,
+            {"access_token": page_token},
+            wire.SEND,
+            body=body,
+            idempotent=False,
+        )
+        return SentMessage(got.recipient_id, got.message_id)
+
     def usage(self, key: str) -> MetaUsage | None:
         return self._usage.latest(key)
 

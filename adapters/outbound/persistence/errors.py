@@ -47,6 +47,17 @@ CONSTRAINT_TO_ERROR: Final[Mapping[str, Callable[[], DomainError]]] = {
     "pk_meta_data_deletions": _conflict("That confirmation code is already stored."),
     "pk_owner_alerts": _conflict("That alert is already stored."),
     "uq_owner_alerts_dedup_key": _conflict("That alert was already raised."),
+    "uq_bookings_salon_id_external_ref": _conflict(
+        "That Facebook appointment already has a booking."
+    ),
+    "uq_customer_contacts_salon_id_platform_scoped_id": _conflict(
+        "That Messenger/Instagram contact is already stored."
+    ),
+    "uq_messages_dedup_key": _conflict("That message is already queued."),
+    "pk_customer_contacts": _conflict("That contact is already stored."),
+    "pk_customer_consents": _conflict("That consent is already recorded."),
+    "pk_messages": _conflict("That message is already stored."),
+    "pk_meta_sync": _conflict("That salon's sync state is already stored."),
 }
 UNKNOWN_CONSTRAINT: Final = _conflict("The change conflicts with stored data.")
 

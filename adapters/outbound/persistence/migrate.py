@@ -77,15 +77,34 @@ async def _run(database_url: str, work: Callable[[Connection], None]) -> None:
     database = Database.connect(database_url, pool_size=1, max_overflow=0)
     try:
         async with database.engine(write=True).connect() as connection:
+            sqlite = database.dialect != "postgresql"
+            if sqlite:
+                # Batch migrations recreate tables (DROP + RENAME), which SQLite's foreign-key
+                # enforcement cannot follow; its documented procedure turns enforcement off
+                # outside the transaction and runs foreign_key_check before commit instead.
+                await connection.run_sync(_sqlite_foreign_keys, False)
             await connection.begin()
-            if database.dialect == "postgresql":
+            if not sqlite:
                 await connection.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
                 )
-            else:
-                # Batch migrations recreate tables; check foreign keys at commit, not midway.
-                await connection.execute(text("PRAGMA defer_foreign_keys = ON"))
             await connection.run_sync(work)
+            if sqlite:
+                broken = (await connection.execute(text("PRAGMA foreign_key_check"))).fetchall()
+                if broken:
+                    raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
             await connection.commit()
+            if sqlite:
+                await connection.run_sync(_sqlite_foreign_keys, True)
     finally:
         await database.dispose()
+
+
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    # Straight on the DBAPI connection: through SQLAlchemy it would open a transaction, and
+    # SQLite ignores this pragma inside one.
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+    finally:
+        cursor.close()

@@ -166,8 +166,9 @@ customers = Table(
     _id(primary_key=True),
     _id("salon_id", ForeignKey("salons.id"), nullable=False),
     Column("name", Text, nullable=False),
-    Column("phone", Text, nullable=False),
+    Column("phone", Text, nullable=True),  # None: known only by a Messenger/Instagram id
     Column("email", Text, nullable=True),
+    Column("erased_at", UtcDateTime, nullable=True),  # migration 0006: data-rights erasure
     UniqueConstraint("salon_id", "phone"),
 )
 
@@ -186,7 +187,9 @@ bookings = Table(
     Column("occupied_until", UtcDateTime, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("manage_token_hash", Text, nullable=False),
+    Column("external_ref", Text, nullable=True),  # migration 0006: a Meta appointment id
     UniqueConstraint("manage_token_hash"),
+    UniqueConstraint("salon_id", "external_ref"),
     Index(None, "staff_id", "starts_at"),
     Index(None, "salon_id", "starts_at"),
     # PostgreSQL only: the store is the final arbiter of "never two bookings at once".
@@ -389,4 +392,77 @@ webhook_events = Table(
     Index(None, "status", "next_attempt_at"),
     Index(None, "salon_id", "status"),
     Index(None, "delivery_id"),
+)
+
+# --- Messaging (migration 0006) ---
+
+customer_contacts = Table(
+    "customer_contacts",
+    metadata,
+    _id(primary_key=True),
+    _id("salon_id", ForeignKey("salons.id"), nullable=False),
+    _id("customer_id", ForeignKey("customers.id"), nullable=True),
+    Column("platform", String(16), nullable=False),  # messenger | instagram
+    Column("page_id", Text, nullable=False),  # the Page (or Instagram account) it is scoped to
+    Column("scoped_id", Text, nullable=False),  # PSID / IGSID
+    Column("last_inbound_at", UtcDateTime, nullable=True),  # opens the 24-hour window
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("assistant_state", Text, nullable=True),  # JSON
+    Column("assistant_expires_at", UtcDateTime, nullable=True),
+    UniqueConstraint("salon_id", "platform", "scoped_id"),
+    Index(None, "customer_id"),
+)
+
+customer_consents = Table(
+    "customer_consents",
+    metadata,
+    _id(primary_key=True),
+    _id("salon_id", ForeignKey("salons.id"), nullable=False),
+    _id("customer_id", ForeignKey("customers.id"), nullable=False),
+    Column("channel", String(16), nullable=False),  # messenger | instagram | sms | whatsapp
+    Column("granted", Boolean, nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index(None, "customer_id", "channel", "at"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    _id(primary_key=True),
+    _id("salon_id", ForeignKey("salons.id"), nullable=False),
+    _id("customer_id", nullable=True),
+    _id("booking_id", nullable=True),
+    Column("purpose", String(32), nullable=False),
+    Column("dedup_key", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("channel", String(16), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("body", Text, nullable=True),
+    Column("details", Text, nullable=False),  # JSON: what the message is about
+    Column("error", Text, nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=True),
+    Column("not_after", UtcDateTime, nullable=True),  # useless from then on: dropped
+    Column("provider_id", Text, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    UniqueConstraint("dedup_key"),
+    Index(None, "status", "next_attempt_at"),
+    Index(None, "salon_id", "created_at"),
+    Index(None, "booking_id"),
+)
+
+meta_sync = Table(
+    "meta_sync",
+    metadata,
+    _id("salon_id", ForeignKey("salons.id"), primary_key=True),
+    Column("due_at", UtcDateTime, nullable=True),  # a sync is owed from then (debounced)
+    Column("lease_until", UtcDateTime, nullable=True),
+    Column("synced_at", UtcDateTime, nullable=True),
+    Column("requested_at", UtcDateTime, nullable=True),  # oldest change not yet synced
+    Column("fingerprint", Text, nullable=True),  # of what Meta was last given
+    Column("error", Text, nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Index(None, "due_at"),
 )

@@ -14,8 +14,10 @@ from .repositories import (
     SqlaAuditLog,
     SqlaBookingRepository,
     SqlaCatalogRepository,
+    SqlaContactBook,
     SqlaCustomerRepository,
     SqlaIdempotencyRepository,
+    SqlaMessageLog,
     SqlaMetaRepository,
     SqlaOtpRepository,
     SqlaSalonRepository,
@@ -46,6 +48,8 @@ class SqlaUnitOfWork(UnitOfWork):
     audit: SqlaAuditLog
     meta: SqlaMetaRepository
     webhooks: SqlaWebhookInbox
+    contacts: SqlaContactBook
+    messages: SqlaMessageLog
 
     def __init__(self, engine: AsyncEngine, *, write: bool) -> None:
         self._engine = engine
@@ -73,6 +77,8 @@ class SqlaUnitOfWork(UnitOfWork):
         self.audit = SqlaAuditLog(connection)
         self.meta = SqlaMetaRepository(connection)
         self.webhooks = SqlaWebhookInbox(connection)
+        self.contacts = SqlaContactBook(connection)
+        self.messages = SqlaMessageLog(connection)
         return self
 
     async def __aexit__(

@@ -4,8 +4,10 @@ from .accounts import SqlaAccountRepository
 from .audit_log import SqlaAuditLog
 from .bookings import SqlaBookingRepository
 from .catalog import SqlaCatalogRepository
+from .contacts import SqlaContactBook
 from .customers import SqlaCustomerRepository
 from .idempotency import SqlaIdempotencyRepository
+from .messages import SqlaMessageLog
 from .meta import SqlaMetaRepository
 from .otp import SqlaOtpRepository
 from .salons import SqlaSalonRepository
@@ -17,8 +19,10 @@ __all__ = [
     "SqlaAuditLog",
     "SqlaBookingRepository",
     "SqlaCatalogRepository",
+    "SqlaContactBook",
     "SqlaCustomerRepository",
     "SqlaIdempotencyRepository",
+    "SqlaMessageLog",
     "SqlaMetaRepository",
     "SqlaOtpRepository",
     "SqlaSalonRepository",

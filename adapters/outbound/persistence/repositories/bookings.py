@@ -35,6 +35,7 @@ def _values(booking: Booking) -> dict[str, Any]:
         "occupied_until": booking.occupied_until,
         "created_at": booking.created_at,
         "manage_token_hash": booking.manage_token_hash,
+        "external_ref": booking.external_ref,
     }
 
 
@@ -52,6 +53,7 @@ def _booking(row: RowMapping) -> Booking:
         occupied_until=row["occupied_until"],
         created_at=row["created_at"],
         manage_token_hash=row["manage_token_hash"],
+        external_ref=row["external_ref"],
     )
 
 
@@ -176,6 +178,31 @@ class SqlaBookingRepository(BookingRepository):
             select(exists().where(bookings.c.customer_id == customer_id))
         )
         return bool(found)
+
+    async def get_by_external_ref(self, salon_id: str, external_ref: str) -> Booking | None:
+        result = await self._conn.execute(
+            select(bookings).where(
+                bookings.c.salon_id == salon_id, bookings.c.external_ref == external_ref
+            )
+        )
+        row = result.mappings().first()
+        return None if row is None else _booking(row)
+
+    async def active_starting_between(self, start: datetime, end: datetime) -> Sequence[Booking]:
+        result = await self._conn.execute(
+            select(bookings)
+            .where(_active(), bookings.c.starts_at >= start, bookings.c.starts_at < end)
+            .order_by(bookings.c.starts_at, bookings.c.id)
+        )
+        return [_booking(row) for row in result.mappings()]
+
+    async def for_customer(self, customer_id: str) -> Sequence[Booking]:
+        result = await self._conn.execute(
+            select(bookings)
+            .where(bookings.c.customer_id == customer_id)
+            .order_by(bookings.c.starts_at, bookings.c.id)
+        )
+        return [_booking(row) for row in result.mappings()]
 
     async def search(
         self,

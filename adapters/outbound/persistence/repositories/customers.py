@@ -1,6 +1,8 @@
-"""Customers of a salon, unique by (salon_id, phone)."""
+"""Customers of a salon, unique by (salon_id, phone) when they have a phone."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import RowMapping, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -20,11 +22,27 @@ def _customer(row: RowMapping) -> Customer:
         name=row["name"],
         phone=row["phone"],
         email=row["email"],
+        erased_at=row["erased_at"],
     )
 
 
+def _values(customer: Customer) -> dict[str, Any]:
+    return {
+        "id": customer.id,
+        "salon_id": customer.salon_id,
+        "name": customer.name,
+        "phone": customer.phone,
+        "email": customer.email,
+        "erased_at": customer.erased_at,
+    }
+
+
 class SqlaCustomerRepository(CustomerRepository):
-    """`get_or_add` inserts with ON CONFLICT DO NOTHING, then reads the row that won."""
+    """`get_or_add` inserts with ON CONFLICT DO NOTHING, then reads the row that won.
+
+    Phones are unique per salon, and NULLs are distinct on both backends: any number of
+    phone-less customers (known by a Messenger/Instagram id) may share a salon.
+    """
 
     def __init__(self, connection: AsyncConnection) -> None:
         self._conn = connection
@@ -42,15 +60,11 @@ class SqlaCustomerRepository(CustomerRepository):
         return None if row is None else _customer(row)
 
     async def get_or_add(self, customer: Customer) -> Customer:
+        if customer.phone is None:
+            raise ValueError("get_or_add finds customers by phone; add() one without a phone")
         statement = (
             dialect_insert(self._conn, customers)
-            .values(
-                id=customer.id,
-                salon_id=customer.salon_id,
-                name=customer.name,
-                phone=customer.phone,
-                email=customer.email,
-            )
+            .values(_values(customer))
             .on_conflict_do_nothing(index_elements=[customers.c.salon_id, customers.c.phone])
         )
         async with guarded_write(self._conn):
@@ -60,11 +74,13 @@ class SqlaCustomerRepository(CustomerRepository):
             raise RuntimeError("customer vanished after get_or_add")
         return stored
 
+    async def add(self, customer: Customer) -> None:
+        async with guarded_write(self._conn):
+            await self._conn.execute(customers.insert().values(_values(customer)))
+
     async def update(self, customer: Customer) -> None:
-        statement = (
-            update(customers)
-            .where(customers.c.id == customer.id)
-            .values(name=customer.name, phone=customer.phone, email=customer.email)
-        )
+        values = _values(customer)
+        del values["id"], values["salon_id"]
+        statement = update(customers).where(customers.c.id == customer.id).values(values)
         async with guarded_write(self._conn):
             await self._conn.execute(statement)

@@ -192,6 +192,10 @@ class SqlaMetaRepository(MetaRepository):
         rows = await self._integrations(_I.page_id == page_id)
         return rows[0] if rows else None
 
+    async def by_instagram(self, instagram_id: str) -> MetaIntegration | None:
+        rows = await self._integrations(_I.instagram_id == instagram_id)
+        return rows[0] if rows else None
+
     async def by_meta_user(self, meta_user_id: str) -> Sequence[MetaIntegration]:
         return await self._integrations(_I.meta_user_id == meta_user_id, order=[_I.salon_id])
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, delete, or_, select, update
+from sqlalchemy import RowMapping, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from application.ports.webhook_inbox import StoredDelivery, StoredEvent, WebhookInbox
@@ -107,6 +107,14 @@ class SqlaWebhookInbox(WebhookInbox):
             query.order_by(_E.timestamp_ms.asc().nulls_last(), _E.received_at, _E.id).limit(limit)
         )
         return [_event(row) for row in result.mappings()]
+
+    async def held(self, now: datetime) -> Mapping[str, int]:
+        result = await self._conn.execute(
+            select(_E.conversation, func.min(func.coalesce(_E.timestamp_ms, 0)))
+            .where(_E.status.in_(_WORKABLE), _E.next_attempt_at > now)
+            .group_by(_E.conversation)
+        )
+        return {str(conv): int(ts) for conv, ts in result.all()}
 
     async def claim(self, event_id: str, now: datetime, lease_until: datetime) -> bool:
         result = await self._conn.execute(

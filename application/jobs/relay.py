@@ -1,0 +1,62 @@
+"""The outbox relay and the job runner.
+
+Work is written to the database in the transaction that causes it (webhook events by the
+receiver, messages by bookings and handlers). The relay polls for rows that are due and hands
+their ids to the JobQueue; the runner, called by a worker with a kind and an id, does the job.
+Rows are the truth: a job the queue lost (Redis restarted, a crash between commit and
+dispatch) is due again and dispatched on a later pass; a job delivered twice finds its row
+claimed or settled and does nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from application.messaging.dispatch import SendMessages
+from application.ports.job_queue import PROCESS_WEBHOOK_EVENT, SEND_MESSAGE, JobQueue
+from application.webhooks.process import WebhookProcessor
+
+REDISPATCH_AFTER_S = 30.0  # a dispatched id still due after this is dispatched again
+
+
+class JobRunner:
+    def __init__(self, webhooks: WebhookProcessor, messages: SendMessages) -> None:
+        self._webhooks, self._messages = webhooks, messages
+
+    async def run(self, kind: str, subject_id: str) -> str:
+        if kind == PROCESS_WEBHOOK_EVENT:
+            return await self._webhooks.process(subject_id)
+        if kind == SEND_MESSAGE:
+            return await self._messages.send(subject_id)
+        raise ValueError(f"unknown job kind {kind!r}")
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        webhooks: WebhookProcessor,
+        messages: SendMessages,
+        queue: JobQueue,
+        *,
+        redispatch_after: float = REDISPATCH_AFTER_S,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._webhooks, self._messages, self._queue = webhooks, messages, queue
+        self._after, self._monotonic = redispatch_after, monotonic
+        self._sent: dict[tuple[str, str], float] = {}
+
+    async def run_once(self, limit: int = 500) -> int:
+        """Dispatch every due row not dispatched in the last `redispatch_after` seconds."""
+        now = self._monotonic()
+        self._sent = {k: t for k, t in self._sent.items() if now - t < self._after}
+        due = [(PROCESS_WEBHOOK_EVENT, i) for i in await self._webhooks.due_ids(limit)]
+        due += [(SEND_MESSAGE, i) for i in await self._messages.due_ids(limit)]
+        dispatched = 0
+        for job in due:
+            if job in self._sent:
+                continue
+            await self._queue.enqueue(*job)
+            self._sent[job] = now
+            dispatched += 1
+        return dispatched

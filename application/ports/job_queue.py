@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Protocol
+
+# What a job is about; each job takes one id and is idempotent on it.
+PROCESS_WEBHOOK_EVENT = "process_webhook_event"
+SEND_MESSAGE = "send_message"
+SYNC_META = "sync_meta"
+JOBS = (PROCESS_WEBHOOK_EVENT, SEND_MESSAGE, SYNC_META)
+
+
+class JobQueue(Protocol):
+    """Hands a job (a kind and one id) to the workers: Dramatiq on Redis, or an in-process
+    queue in embedded mode.
+
+    The database row the job is about is the truth; the queue only says "look at it now". A
+    message lost by the queue (Redis restarted) is sent again by the outbox relay; a message
+    delivered twice finds the row claimed or settled and does nothing.
+    """
+
+    async def enqueue(self, kind: str, subject_id: str) -> None: ...
