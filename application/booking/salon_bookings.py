@@ -12,6 +12,7 @@ from application.booking.customers import CustomerDetails, normalized, upsert_cu
 from application.booking.placing import by_fewest_bookings, place
 from application.booking.slots import Occupancy, alternatives, day_window, qualified
 from application.booking.views import BookingReceipt, BookingView, view_of
+from application.messaging.queue import queue_booking_message
 from application.ports.clock import Clock
 from application.ports.metrics import Metrics
 from application.ports.phone_numbers import PhoneNumbers
@@ -22,6 +23,7 @@ from domain.audit import diff
 from domain.availability import local_date_of
 from domain.booking import Booking, BookingSource, BookingStatus
 from domain.errors import SlotUnavailable
+from domain.messaging import Purpose
 from domain.placement import fits
 from domain.time_range import checked_instant
 
@@ -140,9 +142,15 @@ class SalonBookings:
             booking = await salon_booking(uow, salon_id, booking_id)
             updated = booking.with_status(status)
             if updated != booking:
+                now = self._clock.now()
                 await uow.bookings.update(updated)
-                trail = Trail(uow, salon_id, by_owner(actor), self._clock.now())
+                trail = Trail(uow, salon_id, by_owner(actor), now)
                 await trail.record("booking.status_changed", booking_id, diff(booking, updated))
+                if updated.status is BookingStatus.CANCELLED and booking.start > now:
+                    # The salon cancelled: the customer is told on the best open channel.
+                    await queue_booking_message(
+                        uow, Purpose.CANCELLED, updated, now, not_after=updated.start
+                    )
             view = await view_of(uow, updated, salon.timezone)
             await uow.commit()
         if updated.status != booking.status and updated.status is BookingStatus.CANCELLED:

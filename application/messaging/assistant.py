@@ -24,7 +24,7 @@ from application.ports.clock import Clock
 from application.ports.customer_messenger import Reply
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.security import new_id
-from domain.availability import Slot
+from domain.availability import Slot, nearest
 from domain.booking import BookingSource, Customer
 from domain.errors import DomainError, SlotUnavailable
 from domain.messaging import Channel, Contact
@@ -199,6 +199,12 @@ class Assistant:
         if state.get("reschedule"):
             return await self._moved(salon, turn, str(state["reschedule"]), start)
         if turn.thread.customer_id is None:
+            # Check before asking the name, so a taken time is not found out one step later.
+            day = start.astimezone(salon.zone).date()
+            free = await self._slots(salon, turn, day, 2)
+            if all(slot.start != start for slot in free):
+                options = nearest(free, start, MAX_CHOICES)
+                return self._taken(salon, turn, SlotUnavailable(alternatives=options))
             turn.state = {**state, "step": "name", "start": start.isoformat()}
             turn.say("Almost done: what name should we put the booking under?")
             return "asked name"

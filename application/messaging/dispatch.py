@@ -28,6 +28,7 @@ from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.messaging import (
     Channel,
     Consent,
+    Contact,
     MessageStatus,
     OutboundMessage,
     Purpose,
@@ -132,7 +133,9 @@ class SendMessages:
             return _drop(message, _too_late(message))
         salon = await uow.salons.get(message.salon_id)
         customer = await uow.customers.get(message.customer_id) if message.customer_id else None
-        if salon is None or customer is None or customer.erased_at is not None:
+        if customer is not None and customer.erased_at is not None:
+            return _drop(message, "the customer's data was erased")
+        if salon is None or (customer is None and not message.purpose.is_reply):
             return _drop(message, "the customer is gone")
         booking = await uow.bookings.get(message.booking_id) if message.booking_id else None
         if message.purpose in (Purpose.REMINDER_24H, Purpose.REMINDER_2H) and (
@@ -141,24 +144,23 @@ class SendMessages:
             return _drop(message, "the booking is no longer active")
         integration = await uow.meta.get(salon.id)
         connected = integration is not None and integration.status is IntegrationStatus.ACTIVE
-        contacts = await uow.contacts.for_customer(customer.id)
-        thread_id = message.details.get("thread")
-        thread = next((c for c in contacts if c.id == thread_id), None)
+        contacts = await uow.contacts.for_customer(customer.id) if customer else []
+        thread = await _thread(uow, message)
         route = choose_route(
             message.purpose,
             now,
             contacts=contacts,
-            opted_out=_opted_out(await uow.contacts.consents(customer.id)),
+            opted_out=_opted_out(await uow.contacts.consents(customer.id)) if customer else set(),
             market=salon.country,
-            phone=customer.phone,
+            phone=customer.phone if customer else None,
             text_channel=self._text,
             meta_connected=connected,
             thread=thread,
         )
         if route.channel is None:
             return _Prepared(message, route, None, None)
-        if message.body is not None:  # written when queued (assistant replies)
-            text = message.body
+        if message.body is not None or customer is None:  # written when queued (replies)
+            text = message.body or ""
             replies = tuple(
                 Reply(str(r["title"]), str(r["payload"]))
                 for r in message.details.get("quick_replies", [])
@@ -177,7 +179,8 @@ class SendMessages:
             composed = self._composer.compose(message.purpose, facts)
             text, replies = composed.text, tuple(composed.quick_replies)
             template, values = composed.utility_template, tuple(composed.utility_values)
-        outgoing = self._address(route, message, integration, customer.phone, text)
+        phone = customer.phone if customer else None
+        outgoing = self._address(route, message, integration, phone, text)
         if outgoing is None:
             return _Prepared(message, Route(None, "the Page token cannot be opened"), None, None)
         if route.channel.direct or route.channel is Channel.UTILITY:
@@ -276,6 +279,18 @@ class SendMessages:
             await uow.messages.settle(message)
             await uow.commit()
         return message.status.value
+
+
+async def _thread(uow: UnitOfWork, message: OutboundMessage) -> Contact | None:
+    platform, scoped_id = message.details.get("platform"), message.details.get("scoped_id")
+    if not isinstance(platform, str) or not isinstance(scoped_id, str):
+        return None
+    try:
+        channel = Channel(platform)
+    except ValueError:
+        return None
+    found = await uow.contacts.get(message.salon_id, channel, scoped_id)
+    return found if found is not None and found.id == message.details.get("thread") else None
 
 
 def _too_late(message: OutboundMessage) -> str:

@@ -36,7 +36,7 @@ async def queue_booking_message(
     not_after: datetime | None = None,
 ) -> bool:
     """False when that message was already queued (or sent)."""
-    details: dict[str, Any] = {"thread": thread.id} if thread else {}
+    details: dict[str, Any] = thread_details(thread) if thread else {}
     return await uow.messages.add(
         OutboundMessage(
             id=new_id(),
@@ -69,7 +69,7 @@ async def queue_reply(
 ) -> bool:
     """A message to the thread the customer just wrote in; `key` makes it once per cause."""
     details: dict[str, Any] = {
-        "thread": thread.id,
+        **thread_details(thread),
         "quick_replies": [{"title": r.title, "payload": r.payload} for r in quick_replies],
         **(extra or {}),
     }
@@ -90,6 +90,11 @@ async def queue_reply(
             not_after=now + thread_window_left(thread, now),
         )
     )
+
+
+def thread_details(thread: Contact) -> dict[str, Any]:
+    """Enough to find the thread again, also for someone not (yet) a customer."""
+    return {"thread": thread.id, "platform": thread.platform.value, "scoped_id": thread.scoped_id}
 
 
 def thread_window_left(thread: Contact, now: datetime) -> timedelta:

@@ -243,5 +243,6 @@ def test_kill_the_worker_and_restart_redis_mid_run_nothing_lost_or_doubled(
                 == ["sent"] * BOOKINGS
             )
             assert {i["channel"] for i in items} == {"messenger"}
+            assert {i["kind"] for i in items} == {"confirmation"}
     finally:
         asyncio.run(_pg(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))

@@ -309,3 +309,23 @@ async def test_racing_workers_send_a_reminder_once(w: World) -> None:
 
 def test_clock_is_utc(clock: Any) -> None:
     assert clock.now().tzinfo is UTC
+
+
+async def test_the_salon_cancelling_tells_the_customer_on_the_open_channel(w: World) -> None:
+    await connected(w)
+    s = await book(await setup_salon(w), on_the_hour(w, 50))
+    await follow_link(s)
+    await w.c.use_cases.salon_bookings.change_status(
+        w.owner, w.salon_id, s.booking_id, BookingStatus.CANCELLED
+    )
+    await work(w)
+    last = (await dms(w.meta))[-1]
+    assert "is cancelled" in last["message"]["text"] and last["messaging_type"] == "UPDATE"
+    notice = next(m for m in await log(w) if m.purpose == "cancelled")
+    assert (notice.status, notice.channel) == ("sent", "messenger")
+    # Cancelling again changes nothing and tells nobody twice.
+    await w.c.use_cases.salon_bookings.change_status(
+        w.owner, w.salon_id, s.booking_id, BookingStatus.CANCELLED
+    )
+    await work(w)
+    assert [m.purpose for m in await log(w)].count("cancelled") == 1

@@ -13,15 +13,27 @@ from litestar.params import QueryParameter
 
 from application.actor import Actor
 from application.use_cases import UseCases
-from domain.messaging import OutboundMessage
+from domain.messaging import OutboundMessage, Purpose
 
 from .dependencies import provide_actor
+
+# API.md's `kind` for each purpose (`purpose` keeps the finer distinction).
+KIND_OF_PURPOSE = {
+    Purpose.CONFIRMATION: "confirmation",
+    Purpose.REMINDER_24H: "reminder_24h",
+    Purpose.REMINDER_2H: "reminder_2h",
+    Purpose.RESCHEDULED: "change",
+    Purpose.CANCELLED: "change",
+    Purpose.SLOT_TAKEN: "assistant",
+    Purpose.REPLY: "assistant",
+}
 
 
 class MessageOut(msgspec.Struct, kw_only=True):
     id: str
     booking_id: str | None
     customer_id: str | None
+    kind: str  # confirmation | reminder_24h | reminder_2h | change | otp | assistant
     purpose: str
     status: str  # queued | sending | sent | failed | dropped | skipped
     channel: str | None  # messenger | instagram | utility | whatsapp | sms
@@ -48,6 +60,7 @@ def message_out(m: OutboundMessage) -> MessageOut:
         id=m.id,
         booking_id=m.booking_id,
         customer_id=m.customer_id,
+        kind=KIND_OF_PURPOSE[m.purpose],
         purpose=m.purpose.value,
         status=m.status.value,
         channel=m.channel.value if m.channel else None,
