@@ -96,8 +96,15 @@ class SendMessages:
             return "not_claimed"
         async with self._uow() as uow:
             message = await uow.messages.get(message_id)
-            assert message is not None  # we hold its lease
-            prepared = await self._prepare(uow, message)
+        assert message is not None  # we hold its lease
+        try:
+            async with self._uow() as uow:
+                prepared = await self._prepare(uow, message)
+        except Exception as exc:  # a bug or an outage here counts as an attempt, never loops
+            log.exception("message could not be prepared", extra={"message_id": message.id})
+            unprepared = _Prepared(message, Route(None, "could not be prepared"), None, None)
+            failure = DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=False)
+            return await self._failed(unprepared, failure)
         if prepared.outgoing is None:
             return await self._settle(
                 replace(
