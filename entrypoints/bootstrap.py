@@ -53,6 +53,7 @@ from application.meta.config import MetaApp
 from application.meta.connection import MetaConnection
 from application.meta.privacy import MetaPrivacy
 from application.meta.rotation import RotateTokenKeys
+from application.meta.sync import SyncMeta
 from application.ports.clock import Clock
 from application.ports.customer_messenger import CustomerMessenger
 from application.ports.job_queue import JobQueue
@@ -112,6 +113,7 @@ class Container:
     reminders: QueueReminders | None = None
     send_messages: SendMessages | None = None
     messenger: CustomerMessenger | None = None
+    meta_sync: SyncMeta | None = None
 
     async def close(self) -> None:
         if isinstance(self.job_queue, InProcessJobQueue):
@@ -198,7 +200,7 @@ def bootstrap(
     book = BookAppointment(uow, clock, phones, metrics)
     manage_booking = ManageBooking(uow, clock, metrics, refs)
     conversations = Conversations(uow, clock, refs, Assistant(uow, clock, book, manage_booking))
-    appointments = MetaAppointments(uow, clock, book, conversations)
+    appointments = MetaAppointments(uow, clock, book, conversations, manage_booking)
     handlers: dict[str, Handler] = {
         **access_handlers(uow, meta),
         "referral": conversations.referral,
@@ -210,7 +212,8 @@ def bootstrap(
     webhook_events = WebhookProcessor(
         uow, clock, handlers, lease=timedelta(seconds=settings.lease_s)
     )
-    jobs = JobRunner(webhook_events, send_messages)
+    meta_sync = SyncMeta(uow, clock, graph, vault, meta_app, metrics)
+    jobs = JobRunner(webhook_events, send_messages, meta_sync)
     if job_queue is None:
         job_queue = _job_queue(settings, jobs)
     use_cases = UseCases(
@@ -261,11 +264,12 @@ def bootstrap(
         texting_sandbox=texting_sandbox,
         text_client=text_client,
         job_queue=job_queue,
-        relay=OutboxRelay(webhook_events, send_messages, job_queue),
+        relay=OutboxRelay(webhook_events, send_messages, job_queue, meta_sync=meta_sync),
         jobs=jobs,
         reminders=QueueReminders(uow, clock),
         send_messages=send_messages,
         messenger=messenger,
+        meta_sync=meta_sync,
     )
 
 

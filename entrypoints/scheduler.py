@@ -68,11 +68,12 @@ class RedisLeaderLock:
 def schedule(container: Container) -> dict[str, tuple[float, Callable[[], Awaitable[Any]]]]:
     """name -> (every N seconds, job)."""
     uc = container.use_cases
-    assert container.reminders is not None
+    assert container.reminders is not None and container.meta_sync is not None
     return {
         "reminders": (60.0, container.reminders.run),
         "meta_token_health": (3600.0, uc.meta_token_checks.check_due),
         "meta_cleanups": (600.0, uc.meta_cleanups.run_due),
+        "meta_sync_reconcile": (900.0, container.meta_sync.reconcile),
         "webhook_retention": (24 * 3600.0, uc.webhook_events.purge),
     }
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from application.actor import Actor
 from application.audit_trail import Trail, by_owner
+from application.meta.sync_requests import request_meta_sync
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.security import new_id
@@ -58,8 +59,11 @@ class ManageServices:
         async with self._uow(write=True) as uow:
             await owned_salon(uow, actor, salon_id)
             await uow.catalog.add_service(service)
-            trail = Trail(uow, salon_id, by_owner(actor), self._clock.now())
-            await trail.record("service.created", service.id, diff(None, service))
+            now = self._clock.now()
+            await Trail(uow, salon_id, by_owner(actor), now).record(
+                "service.created", service.id, diff(None, service)
+            )
+            await request_meta_sync(uow, salon_id, now)
             await uow.commit()
         return service
 
@@ -89,8 +93,11 @@ class ManageServices:
             updated = replace(current, **changes)
             updated.validate()
             await uow.catalog.update_service(updated)
-            trail = Trail(uow, salon_id, by_owner(actor), self._clock.now())
-            await trail.record("service.updated", service_id, diff(current, updated))
+            now = self._clock.now()
+            await Trail(uow, salon_id, by_owner(actor), now).record(
+                "service.updated", service_id, diff(current, updated)
+            )
+            await request_meta_sync(uow, salon_id, now)
             await uow.commit()
         return updated
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from application.actor import Actor
 from application.audit_trail import Trail, by_owner
+from application.meta.sync_requests import request_meta_sync
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.security import new_id
@@ -70,6 +71,7 @@ class ManageStaff:
             await self._trail(uow, actor, salon_id).record(
                 "staff.created", staff.id, diff(None, staff)
             )
+            await request_meta_sync(uow, salon_id, self._clock.now())
             await uow.commit()
         return staff
 
@@ -112,6 +114,7 @@ class ManageStaff:
             await self._trail(uow, actor, salon_id).record(
                 "staff.updated", staff_id, diff(current, updated)
             )
+            await request_meta_sync(uow, salon_id, self._clock.now())
             await uow.commit()
         return updated
 
@@ -130,6 +133,7 @@ class ManageStaff:
             await self._trail(uow, actor, salon_id).record(
                 "staff.hours_set", staff_id, changed("weekly", list(before), list(weekly))
             )
+            await request_meta_sync(uow, salon_id, self._clock.now())
             await uow.commit()
         return list(weekly)
 
@@ -163,6 +167,7 @@ class ManageStaff:
             await self._trail(uow, actor, salon_id).record(
                 "time_off.added", time_off.id, diff(None, time_off)
             )
+            await request_meta_sync(uow, salon_id, self._clock.now())
             await uow.commit()
         return time_off
 
@@ -184,4 +189,5 @@ class ManageStaff:
             await self._trail(uow, actor, salon_id).record(
                 "time_off.removed", time_off_id, diff(gone[0], None)
             )
+            await request_meta_sync(uow, salon_id, self._clock.now())
             await uow.commit()

@@ -14,21 +14,29 @@ import time
 from collections.abc import Callable
 
 from application.messaging.dispatch import SendMessages
-from application.ports.job_queue import PROCESS_WEBHOOK_EVENT, SEND_MESSAGE, JobQueue
+from application.meta.sync import SyncMeta
+from application.ports.job_queue import PROCESS_WEBHOOK_EVENT, SEND_MESSAGE, SYNC_META, JobQueue
 from application.webhooks.process import WebhookProcessor
 
 REDISPATCH_AFTER_S = 30.0  # a dispatched id still due after this is dispatched again
 
 
 class JobRunner:
-    def __init__(self, webhooks: WebhookProcessor, messages: SendMessages) -> None:
-        self._webhooks, self._messages = webhooks, messages
+    def __init__(
+        self,
+        webhooks: WebhookProcessor,
+        messages: SendMessages,
+        meta_sync: SyncMeta | None = None,
+    ) -> None:
+        self._webhooks, self._messages, self._meta_sync = webhooks, messages, meta_sync
 
     async def run(self, kind: str, subject_id: str) -> str:
         if kind == PROCESS_WEBHOOK_EVENT:
             return await self._webhooks.process(subject_id)
         if kind == SEND_MESSAGE:
             return await self._messages.send(subject_id)
+        if kind == SYNC_META and self._meta_sync is not None:
+            return await self._meta_sync.sync(subject_id)
         raise ValueError(f"unknown job kind {kind!r}")
 
 
@@ -39,10 +47,12 @@ class OutboxRelay:
         messages: SendMessages,
         queue: JobQueue,
         *,
+        meta_sync: SyncMeta | None = None,
         redispatch_after: float = REDISPATCH_AFTER_S,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._webhooks, self._messages, self._queue = webhooks, messages, queue
+        self._meta_sync = meta_sync
         self._after, self._monotonic = redispatch_after, monotonic
         self._sent: dict[tuple[str, str], float] = {}
 
@@ -52,6 +62,8 @@ class OutboxRelay:
         self._sent = {k: t for k, t in self._sent.items() if now - t < self._after}
         due = [(PROCESS_WEBHOOK_EVENT, i) for i in await self._webhooks.due_ids(limit)]
         due += [(SEND_MESSAGE, i) for i in await self._messages.due_ids(limit)]
+        if self._meta_sync is not None:  # also refreshes the sync-lag gauge
+            due += [(SYNC_META, i) for i in await self._meta_sync.due_ids(limit)]
         dispatched = 0
         for job in due:
             if job in self._sent:

@@ -25,6 +25,7 @@ from application.meta.config import LOGIN_SCOPES, MBE_SCOPES, MetaApp
 from application.meta.health import TokenChecks, health_of
 from application.meta.sealed import open_sealed
 from application.meta.signing import StateClaims, StateSigner
+from application.meta.sync_requests import request_full_meta_sync
 from application.meta.views import MetaStatus, status_of
 from application.meta_errors import (
     MetaBadRequest,
@@ -518,6 +519,7 @@ class MetaConnection:
                 await self._queue_cleanup(uow, before, now, revoke=False)
             if not await write_integration(uow, connected, before):
                 raise ConnectionChanged()
+            await request_full_meta_sync(uow, salon.id, now)
             trail = Trail(uow, salon.id, by_owner(actor), now)
             await trail.record(
                 "meta_integration.connected",
@@ -546,6 +548,7 @@ class MetaConnection:
             require_paid(salon)
             integration = await uow.meta.get(salon.id)
             taken = await self._taken(uow, salon.id, integration)
+            sync = await uow.meta_sync.get(salon.id)
         warnings: list[str] = []
         if integration is not None and integration.status == IntegrationStatus.ACTIVE:
             outcome = await self.checks.refresh(integration, max_age=timedelta(minutes=1))
@@ -562,6 +565,7 @@ class MetaConnection:
             self._clock.now(),
             taken_pages=taken,
             extra_warnings=warnings,
+            sync=sync,
         )
 
     async def _taken(

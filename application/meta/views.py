@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from application.meta.config import MetaApp
+from application.ports.meta_sync_repository import MetaSyncState
 from domain.meta import Buttons, InstagramRef, IntegrationStatus, MetaIntegration, MetaMode, PageRef
 from domain.salon import Salon
 
@@ -32,6 +33,7 @@ class MetaStatus:
     token_checked_at: datetime | None
     last_sync_at: datetime | None
     sync_error: str | None
+    sync_lag_seconds: float  # how long the oldest change has waited for Meta (0: in step)
     booking_links: dict[str, str]
     warnings: Sequence[str]
     pages: Sequence[PageChoice]  # the page picker, while `pending`
@@ -46,6 +48,7 @@ def status_of(
     *,
     taken_pages: frozenset[str] = frozenset(),
     extra_warnings: Sequence[str] = (),
+    sync: MetaSyncState | None = None,
 ) -> MetaStatus:
     links = app.booking_links(salon)
     if integration is None:
@@ -61,6 +64,7 @@ def status_of(
             token_checked_at=None,
             last_sync_at=None,
             sync_error=None,
+            sync_lag_seconds=0.0,
             booking_links=links,
             warnings=list(extra_warnings),
             pages=(),
@@ -80,6 +84,10 @@ def status_of(
             "Add the Book Now links by hand: on your Facebook Page (Edit action button → Book "
             "now) and in Instagram (Edit profile → Action buttons → Book now)."
         )
+    active = integration.status == IntegrationStatus.ACTIVE
+    lag = 0.0
+    if active and sync is not None and sync.requested_at is not None:
+        lag = max(0.0, (now - sync.requested_at).total_seconds())
     return MetaStatus(
         status=integration.status,
         mode=integration.mode,
@@ -90,8 +98,9 @@ def status_of(
         token_expires_at=token.expires_at,
         data_access_expires_at=token.data_access_expires_at,
         token_checked_at=token.checked_at,
-        last_sync_at=integration.last_sync_at,
-        sync_error=integration.sync_error,
+        last_sync_at=(sync.synced_at if sync else None) or integration.last_sync_at,
+        sync_error=integration.sync_error or (sync.error if active and sync else None),
+        sync_lag_seconds=lag,
         booking_links=links,
         warnings=warnings,
         pages=[

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 MessagingType = Literal["RESPONSE", "UPDATE", "MESSAGE_TAG"]
 
@@ -223,6 +223,14 @@ class MetaGraph(Protocol):
     ) -> SentMessage:
         """A Messenger Utility Message (a Page template with its values), allowed outside the
         24-hour window in the markets Meta enables them; Instagram has none."""
+        ...
+
+    async def set_messenger_profile(
+        self, page_id: str, page_token: str, *, key: str, profile: Mapping[str, Any]
+    ) -> None:
+        """`POST /{page-id}/messenger_profile` with `profile` as the JSON body (the Messenger
+        Profile API: `get_started`, `persistent_menu`, ...); the fields given replace the
+        Page's. Idempotent, so retried like a read."""
         ...
 
     def usage(self, key: str) -> MetaUsage | None:

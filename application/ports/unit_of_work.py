@@ -12,6 +12,7 @@ from application.ports.customer_repository import CustomerRepository
 from application.ports.idempotency_repository import IdempotencyRepository
 from application.ports.message_log import MessageLog
 from application.ports.meta_repository import MetaRepository
+from application.ports.meta_sync_repository import MetaSyncRepository
 from application.ports.otp_repository import OtpRepository
 from application.ports.salon_repository import SalonRepository
 from application.ports.schedule_repository import ScheduleRepository
@@ -39,6 +40,7 @@ class UnitOfWork(Protocol):
     webhooks: WebhookInbox
     contacts: ContactBook
     messages: MessageLog
+    meta_sync: MetaSyncRepository
 
     async def __aenter__(self) -> Self: ...
 

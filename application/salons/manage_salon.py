@@ -8,6 +8,7 @@ from typing import Any
 
 from application.actor import Actor
 from application.audit_trail import Trail, by_operator, by_owner
+from application.meta.sync_requests import request_meta_sync
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.security import new_id
@@ -49,8 +50,12 @@ class ManageSalon:
                 changes["policy"] = salon.policy.merged(policy)
             updated = replace(salon, **changes)
             await uow.salons.update(updated)
-            trail = Trail(uow, salon_id, by_owner(actor), self._clock.now())
-            await trail.record("salon.updated", salon_id, diff(salon, updated))
+            now = self._clock.now()
+            await Trail(uow, salon_id, by_owner(actor), now).record(
+                "salon.updated", salon_id, diff(salon, updated)
+            )
+            if (updated.name, updated.slug) != (salon.name, salon.slug):
+                await request_meta_sync(uow, salon_id, now)
             await uow.commit()
         return updated
 
@@ -98,7 +103,11 @@ class SetTier:
                 raise NotFound("Salon not found.")
             updated = replace(salon, tier=tier)
             await uow.salons.update(updated)
-            trail = Trail(uow, salon_id, by_operator(operator), self._clock.now())
-            await trail.record("salon.tier_changed", salon_id, diff(salon, updated))
+            now = self._clock.now()
+            await Trail(uow, salon_id, by_operator(operator), now).record(
+                "salon.tier_changed", salon_id, diff(salon, updated)
+            )
+            if updated.tier != salon.tier:  # "Book in chat" comes and goes with the assistant
+                await request_meta_sync(uow, salon_id, now)
             await uow.commit()
         return updated

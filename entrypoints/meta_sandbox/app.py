@@ -436,6 +436,8 @@ class Sandbox:
                         "install_log": s.install_log,
                         "revocations": s.revocations,
                         "inbound": s.inbound,
+                        "messenger_profiles": s.messenger_profiles,
+                        "profile_log": s.profile_log,
                     },
                 )
             case ("POST", "utility"):

@@ -242,6 +242,8 @@ class Graph:
             return self.node(segments[0], query)
         if len(segments) == 2 and segments[1] == "subscribed_apps":
             return self.subscribed_apps(method, segments[0], query, body)
+        if len(segments) == 2 and segments[1] == "messenger_profile":
+            return self.messenger_profile(method, segments[0], query, body)
         if len(segments) == 2 and segments[1] == "messages" and method == "POST":
             page_id = segments[0]
             if page_id == "me":  # `/me/messages` with a Page token
@@ -463,6 +465,32 @@ class Graph:
             s.subscription_log.append({"action": "unsubscribe", "page_id": page_id, "at": s.now()})
             return Reply(200, {"success": True})
         raise unsupported(method, page_id)
+
+    def messenger_profile(
+        self, method: str, page_id: str, query: Mapping[str, str], body: Mapping[str, Any]
+    ) -> Reply:
+        """The Messenger Profile API: POST sets the fields given, GET reads them back."""
+        page = self.page(page_id, method)
+        self.page_token(query, page)
+        s = self.state
+        if method == "GET":
+            profile = s.messenger_profiles.get(page_id)
+            return Reply(200, {"data": [profile] if profile else []})
+        if method != "POST":
+            raise unsupported(method, page_id)
+        profile = {k: _as_json(v) for k, v in body.items() if k != "access_token"}
+        if not profile:
+            raise GraphError("(#100) You must specify at least one profile field.", 100)
+        current = s.messenger_profiles.get(page_id, {})
+        if "persistent_menu" in profile and "get_started" not in {**current, **profile}:
+            raise GraphError(
+                "(#100) You must set a Get Started button if you also wish to use persistent menu.",
+                100,
+                subcode=2018145,
+            )
+        s.messenger_profiles[page_id] = {**current, **profile}
+        s.profile_log.append({"page_id": page_id, "profile": profile, "at": s.now()})
+        return Reply(200, {"result": "success"})
 
     def revoke(self, query: Mapping[str, str]) -> Reply:
         token = self.token(query, kind="USER")

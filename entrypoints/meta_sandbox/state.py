@@ -141,6 +141,8 @@ class SandboxState:
     installs: dict[str, dict[str, Any]] = field(default_factory=dict)
     subscriptions: dict[str, list[str]] = field(default_factory=dict)
     sent_messages: list[dict[str, Any]] = field(default_factory=list)
+    messenger_profiles: dict[str, dict[str, Any]] = field(default_factory=dict)  # by Page id
+    profile_log: list[dict[str, Any]] = field(default_factory=list)  # every profile POST
     subscription_log: list[dict[str, Any]] = field(default_factory=list)
     install_log: list[dict[str, Any]] = field(default_factory=list)
     revocations: list[dict[str, Any]] = field(default_factory=list)

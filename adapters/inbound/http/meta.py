@@ -96,6 +96,7 @@ class MetaStatusOut(msgspec.Struct, kw_only=True):
     token: TokenOut
     last_sync_at: str | None
     sync_error: str | None
+    sync_lag_seconds: int  # how long the oldest change has waited to reach Meta (0: in step)
     booking_links: LinksOut
     warnings: list[str]
     pages: list[PageChoiceOut]  # the page picker while `pending`
@@ -136,6 +137,7 @@ def present_status(x: MetaStatus) -> MetaStatusOut:
         ),
         last_sync_at=_when(x.last_sync_at, tz),
         sync_error=x.sync_error,
+        sync_lag_seconds=round(x.sync_lag_seconds),
         booking_links=LinksOut(**x.booking_links),
         warnings=list(x.warnings),
         pages=[

@@ -11,6 +11,7 @@ class InMemoryMetrics(Metrics):
     def __init__(self) -> None:
         self.counts: Counter[tuple[str, str]] = Counter()
         self.availability_seconds: list[float] = []
+        self.meta_sync_lag_seconds = 0.0
 
     def booking_created(self, source: str) -> None:
         self.counts["booking_created", source] += 1
@@ -29,3 +30,9 @@ class InMemoryMetrics(Metrics):
 
     def rate_limited(self, scope: str) -> None:
         self.counts["rate_limited", scope] += 1
+
+    def meta_sync_finished(self, result: str) -> None:
+        self.counts["meta_sync", result] += 1
+
+    def meta_sync_lag(self, seconds: float) -> None:
+        self.meta_sync_lag_seconds = seconds

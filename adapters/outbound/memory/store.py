@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from application.ports.idempotency_repository import IdempotencyRecord
 from application.ports.meta_repository import OAuthState, OwnerAlert
+from application.ports.meta_sync_repository import MetaSyncState
 from application.ports.webhook_inbox import StoredDelivery, StoredEvent
 from domain.accounts import Owner
 from domain.audit import AuditEntry
@@ -48,6 +49,7 @@ class MemoryState:
     consents: dict[str, list[Consent]] = field(default_factory=dict)  # by customer, as added
     messages: dict[str, OutboundMessage] = field(default_factory=dict)
     message_keys: dict[str, str] = field(default_factory=dict)  # dedup key -> message id
+    meta_sync: dict[str, MetaSyncState] = field(default_factory=dict)  # by salon
 
     def snapshot(self) -> MemoryState:
         return copy.copy(self).deep_dicts()

@@ -11,6 +11,7 @@ from .audit_log import InMemoryAuditLog
 from .contacts import InMemoryContactBook
 from .messages import InMemoryMessageLog
 from .meta import InMemoryMetaRepository
+from .meta_sync import InMemoryMetaSyncRepository
 from .repositories import (
     InMemoryAccountRepository,
     InMemoryBookingRepository,
@@ -49,6 +50,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.webhooks = InMemoryWebhookInbox(self._work)
         self.contacts = InMemoryContactBook(self._work)
         self.messages = InMemoryMessageLog(self._work)
+        self.meta_sync = InMemoryMetaSyncRepository(self._work)
         return self
 
     async def __aexit__(

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random as _random
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -299,6 +299,20 @@ class HttpxMetaGraph:
             idempotent=False,
         )
         return SentMessage(got.recipient_id, got.message_id)
+
+    async def set_messenger_profile(
+        self, page_id: str, page_token: str, *, key: str, profile: Mapping[str, Any]
+    ) -> None:
+        got = await self._call(
+            "POST",
+            f"{_seg(page_id)}/messenger_profile",
+            key,
+            {"access_token": page_token},
+            wire.RESULT,
+            body=dict(profile),
+        )
+        if got.result != "success":
+            raise MetaUnavailable(f"Meta answered result={got.result!r} to messenger_profile")
 
     def usage(self, key: str) -> MetaUsage | None:
         return self._usage.latest(key)

@@ -118,6 +118,10 @@ class SendResponse(msgspec.Struct, frozen=True, kw_only=True):
     message_id: str
 
 
+class ResultResponse(msgspec.Struct, frozen=True, kw_only=True):
+    result: str | None = None  # "success" (the Messenger Profile API)
+
+
 ERROR = msgspec.json.Decoder(ErrorEnvelope, strict=False)
 TOKEN = msgspec.json.Decoder(TokenResponse, strict=False)
 ME = msgspec.json.Decoder(MeResponse, strict=False)
@@ -129,3 +133,4 @@ SUBSCRIBED = msgspec.json.Decoder(SubscribedAppsResponse, strict=False)
 INSTALLS = msgspec.json.Decoder(InstallsResponse, strict=False)
 SEND = msgspec.json.Decoder(SendResponse, strict=False)
 ENCODER = msgspec.json.Encoder()
+RESULT = msgspec.json.Decoder(ResultResponse, strict=False)

@@ -6,13 +6,14 @@ never collide; `/metrics` renders the same registry, beside the HTTP metrics.
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from application.ports.metrics import Metrics
 from domain.booking import BookingSource
 
 # Availability for one day on a small salon takes about a millisecond; 14 days on a large one,
 # tens of milliseconds.
+META_SYNC_RESULTS = ("synced", "unchanged", "failed", "skipped")
 AVAILABILITY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
 
@@ -54,6 +55,19 @@ class PrometheusMetrics(Metrics):
             ["scope"],
             registry=registry,
         )
+        self._meta_syncs = Counter(
+            "salonhub_meta_syncs",
+            "Meta sync attempts (Messenger profile), by result.",
+            ["result"],
+            registry=registry,
+        )
+        self._meta_sync_lag = Gauge(
+            "salonhub_meta_sync_lag_seconds",
+            "Age of the oldest Meta-facing change (services, staff, hours) not yet synced.",
+            registry=registry,
+        )
+        for result in META_SYNC_RESULTS:
+            self._meta_syncs.labels(result=result)
         for source in BookingSource:  # export zeros, so rates exist before the first event
             for counter in (self._created, self._conflicted, self._cancelled):
                 counter.labels(source=source.value)
@@ -75,3 +89,9 @@ class PrometheusMetrics(Metrics):
 
     def rate_limited(self, scope: str) -> None:
         self._rate_limited.labels(scope=scope).inc()
+
+    def meta_sync_finished(self, result: str) -> None:
+        self._meta_syncs.labels(result=result).inc()
+
+    def meta_sync_lag(self, seconds: float) -> None:
+        self._meta_sync_lag.set(seconds)

@@ -19,6 +19,7 @@ from .repositories import (
     SqlaIdempotencyRepository,
     SqlaMessageLog,
     SqlaMetaRepository,
+    SqlaMetaSyncRepository,
     SqlaOtpRepository,
     SqlaSalonRepository,
     SqlaScheduleRepository,
@@ -50,6 +51,7 @@ class SqlaUnitOfWork(UnitOfWork):
     webhooks: SqlaWebhookInbox
     contacts: SqlaContactBook
     messages: SqlaMessageLog
+    meta_sync: SqlaMetaSyncRepository
 
     def __init__(self, engine: AsyncEngine, *, write: bool) -> None:
         self._engine = engine
@@ -79,6 +81,7 @@ class SqlaUnitOfWork(UnitOfWork):
         self.webhooks = SqlaWebhookInbox(connection)
         self.contacts = SqlaContactBook(connection)
         self.messages = SqlaMessageLog(connection)
+        self.meta_sync = SqlaMetaSyncRepository(connection)
         return self
 
     async def __aexit__(

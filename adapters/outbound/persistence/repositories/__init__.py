@@ -9,6 +9,7 @@ from .customers import SqlaCustomerRepository
 from .idempotency import SqlaIdempotencyRepository
 from .messages import SqlaMessageLog
 from .meta import SqlaMetaRepository
+from .meta_sync import SqlaMetaSyncRepository
 from .otp import SqlaOtpRepository
 from .salons import SqlaSalonRepository
 from .schedule import SqlaScheduleRepository
@@ -24,6 +25,7 @@ __all__ = [
     "SqlaIdempotencyRepository",
     "SqlaMessageLog",
     "SqlaMetaRepository",
+    "SqlaMetaSyncRepository",
     "SqlaOtpRepository",
     "SqlaSalonRepository",
     "SqlaScheduleRepository",
