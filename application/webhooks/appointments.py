@@ -6,8 +6,10 @@ booking's `external_ref` (unique per salon) and doubles as the idempotency key, 
 adds nothing. When the time is taken, the customer is offered the nearest free times in the
 thread and the owner is alerted. `declined`/`cancelled` cancel it.
 
-Meta's appointment carries no service: the salon's active service whose duration matches the
-appointment is used, else its first active service (the owner can correct it).
+A later `confirmed` confirms a pending booking, and a new time moves it like the customer's
+own reschedule (offering alternatives when taken). Meta's appointment carries no service: the
+salon's active service whose duration matches the appointment is used, else its first active
+service (the owner can correct it).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from application.audit_trail import Trail, by_system
 from application.booking.book_appointment import BookAppointment, BookRequest
 from application.booking.customers import CustomerDetails
+from application.booking.manage_booking import ByCustomer, ManageBooking
 from application.messaging.assistant import STATE_TTL
 from application.messaging.compose import local_time
 from application.messaging.queue import queue_reply
@@ -33,7 +36,7 @@ from application.webhooks.conversations import Conversations, Thread
 from application.webhooks.process import Outcome
 from domain.audit import diff
 from domain.availability import Slot
-from domain.booking import BookingSource, BookingStatus, Customer
+from domain.booking import Booking, BookingSource, BookingStatus, Customer
 from domain.catalog import Service
 from domain.errors import DomainError, SlotUnavailable
 from domain.messaging import Channel, Purpose
@@ -74,8 +77,9 @@ class MetaAppointments:
         clock: Clock,
         book: BookAppointment,
         conversations: Conversations,
+        manage: ManageBooking,
     ) -> None:
-        self._uow, self._clock, self._book = uow, clock, book
+        self._uow, self._clock, self._book, self._manage = uow, clock, book, manage
         self._conversations = conversations
 
     async def __call__(self, event: StoredEvent) -> Outcome:
@@ -106,16 +110,43 @@ class MetaAppointments:
         if start is None or end is None or end <= start:
             return Outcome("ignored", "appointment without a valid start and end")
         if existing is not None:
-            if existing.start == start:
-                return Outcome(
-                    "processed", f"booking {existing.id} already matches", thread.salon.id
-                )
-            return Outcome(
-                "ignored",
-                "a change of time on Meta's side is not applied; the booking keeps its time",
-                thread.salon.id,
-            )
+            return await self._update(event, thread, existing, status, start)
         return await self._create(event, thread, ref, start, end)
+
+    async def _update(
+        self, event: StoredEvent, thread: Thread, booking: Booking, status: str, start: datetime
+    ) -> Outcome:
+        """`confirmed` confirms a pending booking; a new time moves it (same rules as the
+        customer moving it from their manage link), or offers other times when taken."""
+        salon = thread.salon
+        if not booking.active:
+            return Outcome("ignored", f"booking {booking.id} is {booking.status}", salon.id)
+        done = []
+        if booking.start != start:
+            try:
+                await self._manage.reschedule(
+                    ByCustomer(booking.id, booking.customer_id), start, None
+                )
+            except SlotUnavailable as exc:
+                return await self._taken(event, thread, start, booking.service_id, exc)
+            except DomainError as exc:
+                return Outcome("ignored", f"the new time was refused: {exc}", salon.id)
+            done.append("moved")
+        if status == "confirmed" and booking.status is BookingStatus.PENDING:
+            now = self._clock.now()
+            async with self._uow(write=True) as uow:
+                current = await uow.bookings.get(booking.id)
+                if current is not None and current.status is BookingStatus.PENDING:
+                    confirmed = replace(current, status=BookingStatus.CONFIRMED)
+                    await uow.bookings.update(confirmed)
+                    trail = Trail(uow, salon.id, by_system("meta.appointment"), now)
+                    await trail.record(
+                        "booking.status_changed", booking.id, diff(current, confirmed)
+                    )
+                    await uow.commit()
+                    done.append("confirmed")
+        what = " and ".join(done) or "already matches"
+        return Outcome("processed", f"booking {booking.id} {what}", salon.id)
 
     async def _create(
         self, event: StoredEvent, thread: Thread, ref: str, start: datetime, end: datetime

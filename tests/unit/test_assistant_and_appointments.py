@@ -220,3 +220,20 @@ async def tap_without_work(w: World) -> None:
     )
     event = got["event"]
     await deliver(w, {"object": "page", "entry": [{"id": GLOW, "time": 1, "messaging": [event]}]})
+
+
+async def test_a_meta_appointment_confirmed_later_or_moved_updates_the_booking(w: World) -> None:
+    await connected(w)
+    await w.c.use_cases.salons.update(w.owner, w.salon_id, policy={"auto_confirm": False})
+    await setup_salon(w)
+    start = on_the_hour(w, 40)
+    await tap(w, **appointment(start, booking_id="mb-9"))
+    (made,) = await bookings(w)
+    assert made.status is BookingStatus.PENDING
+    await tap(w, **appointment(start, status="confirmed", booking_id="mb-9"))
+    (confirmed,) = await bookings(w)
+    assert confirmed.status is BookingStatus.CONFIRMED
+    later = start + timedelta(hours=3)
+    await tap(w, **appointment(later, status="confirmed", booking_id="mb-9"))
+    (moved,) = await bookings(w)
+    assert (moved.id, moved.start, moved.status) == (made.id, later, BookingStatus.CONFIRMED)
