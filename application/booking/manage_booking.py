@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from application.audit_trail import Trail, by_customer
-from application.booking.placing import place
+from application.booking.placing import move
 from application.booking.slots import Occupancy, alternatives, offered_slots, qualified
 from application.booking.views import BookingView, view_of
 from application.messaging.refs import MANAGE, BookingRefs
@@ -116,13 +116,8 @@ class ManageBooking:
                 uow, salon, occupancy, ids, local_date_of(start, salon.zone), 1, now, booking.id
             )
             free = next((s.staff_ids for s in slots if s.start == start), ())
-            # The current staff member keeps the booking when free; else anyone free, by id.
-            ordered = sorted(free, key=lambda sid: (sid != booking.staff_id, sid))
-            moved = await place(
-                uow,
-                ordered,
-                lambda sid: booking.moved(start, sid, occupancy.duration, occupancy.buffer_after),
-                update=True,
+            moved = await move(
+                uow, booking, free, start, occupancy.duration, occupancy.buffer_after
             )
             if moved is None:
                 refused = SlotUnavailable(

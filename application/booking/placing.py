@@ -42,3 +42,22 @@ async def place(
             continue
         return booking
     return None
+
+
+async def move(
+    uow: UnitOfWork,
+    booking: Booking,
+    free: Sequence[str],
+    start: datetime,
+    duration: timedelta,
+    buffer_after: timedelta,
+) -> Booking | None:
+    """Move the booking to `start`: its staff member keeps it when free, else anyone free
+    (by id). None when the store refused every one (a racing write won)."""
+    ordered = sorted(free, key=lambda sid: (sid != booking.staff_id, sid))
+    return await place(
+        uow,
+        ordered,
+        lambda sid: booking.moved(start, sid, duration, buffer_after),
+        update=True,
+    )

@@ -50,8 +50,12 @@ class OutboxRelay:
         meta_sync: SyncMeta | None = None,
         redispatch_after: float = REDISPATCH_AFTER_S,
         monotonic: Callable[[], float] = time.monotonic,
+        webhooks_in_batches: bool = False,
     ) -> None:
         self._webhooks, self._messages, self._queue = webhooks, messages, queue
+        # In-process mode: webhook events are handled right here, a batch per claim and
+        # settle (one writer lock each), instead of one job per event.
+        self._batches = webhooks_in_batches
         self._meta_sync = meta_sync
         self._after, self._monotonic = redispatch_after, monotonic
         self._sent: dict[tuple[str, str], float] = {}
@@ -60,7 +64,11 @@ class OutboxRelay:
         """Dispatch every due row not dispatched in the last `redispatch_after` seconds."""
         now = self._monotonic()
         self._sent = {k: t for k, t in self._sent.items() if now - t < self._after}
-        due = [(PROCESS_WEBHOOK_EVENT, i) for i in await self._webhooks.due_ids(limit)]
+        due: list[tuple[str, str]] = []
+        if self._batches:
+            await self._webhooks.run_due(limit)
+        else:
+            due += [(PROCESS_WEBHOOK_EVENT, i) for i in await self._webhooks.due_ids(limit)]
         due += [(SEND_MESSAGE, i) for i in await self._messages.due_ids(limit)]
         if self._meta_sync is not None:  # also refreshes the sync-lag gauge
             due += [(SYNC_META, i) for i in await self._meta_sync.due_ids(limit)]

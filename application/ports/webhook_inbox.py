@@ -51,6 +51,11 @@ class WebhookInbox(Protocol):
 
     async def add_event(self, event: StoredEvent) -> bool: ...
 
+    async def add_events(self, events: Sequence[StoredEvent]) -> int:
+        """Several events in one statement; those whose dedup key is stored (or repeated
+        within `events`) are skipped. Returns how many were stored."""
+        ...
+
     async def get_event(self, event_id: str) -> StoredEvent | None: ...
 
     async def due(
@@ -64,6 +69,12 @@ class WebhookInbox(Protocol):
         ...
 
     async def claim(self, event_id: str, now: datetime, lease_until: datetime) -> bool: ...
+
+    async def claim_many(
+        self, event_ids: Sequence[str], now: datetime, lease_until: datetime
+    ) -> set[str]:
+        """`claim` for several events in one statement; returns the ids this call won."""
+        ...
 
     async def settle(self, event: StoredEvent) -> None: ...
 

@@ -75,7 +75,7 @@ class Conversations:
             return None
         platform = Channel.INSTAGRAM if e.object == "instagram" else Channel.MESSENGER
         now = self._clock.now()
-        async with self._uow(write=True) as uow:
+        async with self._uow() as uow:  # most events of unknown Pages stop here, unlocked
             if platform is Channel.INSTAGRAM:
                 integration = await uow.meta.by_instagram(e.entry_id)
             else:
@@ -83,8 +83,9 @@ class Conversations:
             if integration is None or integration.status is not IntegrationStatus.ACTIVE:
                 return None
             salon = await uow.salons.get(integration.salon_id)
-            if salon is None:
-                return None
+        if salon is None:
+            return None
+        async with self._uow(write=True) as uow:
             contact = await uow.contacts.touch(
                 Contact(
                     id=new_id(),

@@ -94,8 +94,8 @@ class ReceiveWebhook:
         stored = 0
         async with self._uow(write=True) as uow:
             if await uow.webhooks.add_delivery(delivery):
-                for event in events:
-                    stored += await uow.webhooks.add_event(
+                stored = await uow.webhooks.add_events(  # one statement for the batch
+                    [
                         StoredEvent(
                             id=new_id(),
                             delivery_id=delivery.id,
@@ -108,7 +108,9 @@ class ReceiveWebhook:
                             processed_at=None,
                             salon_id=None,
                         )
-                    )
+                        for event in events
+                    ]
+                )
             await uow.commit()
         if stored and self._notify is not None:
             self._notify()

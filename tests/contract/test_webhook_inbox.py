@@ -284,3 +284,43 @@ async def test_racing_identical_deliveries_store_one(uow_factory: UnitOfWorkFact
 
     results = await asyncio.gather(*(write() for _ in range(10)))
     assert sorted(results) == [False] * 9 + [True]
+
+
+async def test_a_batch_is_stored_in_one_go_skipping_known_and_repeated_keys(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    d = await new_delivery(uow_factory)
+    known = stored_event(d.id, "key-known")
+    assert await add_events(uow_factory, known) == [True]
+    batch = [
+        stored_event(d.id, "key-a"),
+        stored_event(d.id, "key-known"),  # stored before
+        stored_event(d.id, "key-b"),
+        stored_event(d.id, "key-a"),  # repeated within the batch
+    ]
+    async with uow_factory(write=True) as uow:
+        assert await uow.webhooks.add_events(batch) == 2
+        assert await uow.webhooks.add_events([]) == 0
+        await uow.commit()
+    assert await get(uow_factory, batch[0].id) == batch[0]
+    assert await get(uow_factory, batch[2].id) == batch[2]
+    assert await get(uow_factory, batch[1].id) is None
+    assert await get(uow_factory, batch[3].id) is None
+
+
+async def test_claim_many_wins_only_workable_events_once(uow_factory: UnitOfWorkFactory) -> None:
+    d = await new_delivery(uow_factory)
+    a, b = stored_event(d.id, "key-1"), stored_event(d.id, "key-2")
+    later = stored_event(d.id, "key-3", next_attempt=60)  # waiting for a retry
+    await add_events(uow_factory, a, b, later)
+    now = at(0)
+    async with uow_factory(write=True) as uow:
+        won = await uow.webhooks.claim_many([a.id, b.id, later.id, "nope"], now, at(2))
+        await uow.commit()
+    assert won == {a.id, b.id}
+    async with uow_factory(write=True) as uow:
+        assert await uow.webhooks.claim_many([a.id, b.id], now, at(2)) == set()
+        assert await uow.webhooks.claim_many([], now, at(2)) == set()
+        await uow.commit()
+    got = await get(uow_factory, a.id)
+    assert got is not None and (got.status, got.next_attempt_at) == ("processing", at(2))

@@ -329,3 +329,18 @@ async def test_the_salon_cancelling_tells_the_customer_on_the_open_channel(w: Wo
     )
     await work(w)
     assert [m.purpose for m in await log(w)].count("cancelled") == 1
+
+
+async def test_the_salon_moving_a_booking_tells_the_customer(w: World) -> None:
+    await connected(w)
+    s = await book(await setup_salon(w), on_the_hour(w, 50))
+    await follow_link(s)
+    later = on_the_hour(w, 52)
+    moved = await w.c.use_cases.salon_bookings.move(w.owner, w.salon_id, s.booking_id, start=later)
+    assert moved.booking.start == later
+    await work(w)
+    last = (await dms(w.meta))[-1]["message"]["text"]
+    assert "moved your Haircut with Asha" in last
+    notice = next(m for m in await log(w) if m.purpose == "rescheduled")
+    assert (notice.status, notice.channel) == ("sent", "messenger")
+    assert ("booking.rescheduled", "owner") in await audit_actions(w)

@@ -208,7 +208,19 @@ class SalonBookingsController(Controller):
     async def change_status(
         self, salon_id: str, booking_id: str, data: StatusIn, actor: Actor, use_cases: UseCases
     ) -> BookingOut:
-        view = await use_cases.salon_bookings.change_status(
-            actor, salon_id, booking_id, BookingStatus(data.status)
-        )
+        if data.status is None and data.start is None:
+            raise ValidationFailed(
+                "Give a status, or a start to move the booking.", {"status": "required"}
+            )
+        view = None
+        if data.start is not None:
+            staff_id = str(data.staff_id) if data.staff_id else None
+            view = await use_cases.salon_bookings.move(
+                actor, salon_id, booking_id, start=data.start, staff_id=staff_id
+            )
+        if data.status is not None:
+            view = await use_cases.salon_bookings.change_status(
+                actor, salon_id, booking_id, BookingStatus(data.status)
+            )
+        assert view is not None  # one of the two ran
         return present.booking(view)

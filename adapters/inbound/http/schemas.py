@@ -193,7 +193,11 @@ class RescheduleIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, fro
 
 
 class StatusIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
-    status: Literal["completed", "no_show", "cancelled", "confirmed"]
+    """API.md's `{status}`, extended: `start` (and optionally `staff_id`) moves the booking."""
+
+    status: Literal["completed", "no_show", "cancelled", "confirmed"] | None = None
+    start: Instant | None = None
+    staff_id: UUID | None = None
 
 
 class OtpStartIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):

@@ -36,6 +36,9 @@ class InMemoryWebhookInbox(WebhookInbox):
         self._s.webhook_events[event.id] = event
         return True
 
+    async def add_events(self, events: Sequence[StoredEvent]) -> int:
+        return sum([await self.add_event(event) for event in events])
+
     async def get_event(self, event_id: str) -> StoredEvent | None:
         return self._s.webhook_events.get(event_id)
 
@@ -67,6 +70,11 @@ class InMemoryWebhookInbox(WebhookInbox):
                 conv, ts = e.event.conversation, e.event.timestamp_ms or 0
                 held[conv] = min(held.get(conv, ts), ts)
         return held
+
+    async def claim_many(
+        self, event_ids: Sequence[str], now: datetime, lease_until: datetime
+    ) -> set[str]:
+        return {i for i in event_ids if await self.claim(i, now, lease_until)}
 
     async def claim(self, event_id: str, now: datetime, lease_until: datetime) -> bool:
         event = self._s.webhook_events.get(event_id)

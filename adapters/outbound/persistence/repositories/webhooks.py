@@ -64,33 +64,17 @@ class SqlaWebhookInbox(WebhookInbox):
         return bool((await self._conn.execute(statement)).rowcount)
 
     async def add_event(self, event: StoredEvent) -> bool:
-        e = event.event
-        values: dict[str, Any] = {
-            "id": event.id,
-            "delivery_id": event.delivery_id,
-            "received_at": event.received_at,
-            "dedup_key": e.dedup_key,
-            "object": e.object,
-            "kind": e.kind,
-            "entry_id": e.entry_id,
-            "sender_id": e.sender_id,
-            "recipient_id": e.recipient_id,
-            "conversation": e.conversation,
-            "timestamp_ms": e.timestamp_ms,
-            "payload": json.dumps(dict(e.payload), separators=(",", ":")),
-            "status": event.status,
-            "reason": event.reason,
-            "attempts": event.attempts,
-            "next_attempt_at": event.next_attempt_at,
-            "processed_at": event.processed_at,
-            "salon_id": event.salon_id,
-        }
+        return await self.add_events([event]) == 1
+
+    async def add_events(self, events: Sequence[StoredEvent]) -> int:
+        if not events:
+            return 0
         statement = (
             dialect_insert(self._conn, webhook_events)
-            .values(values)
+            .values([_event_values(event) for event in events])
             .on_conflict_do_nothing(index_elements=[_E.dedup_key])
         )
-        return bool((await self._conn.execute(statement)).rowcount)
+        return int((await self._conn.execute(statement)).rowcount)
 
     async def get_event(self, event_id: str) -> StoredEvent | None:
         result = await self._conn.execute(select(webhook_events).where(_E.id == event_id))
@@ -115,6 +99,19 @@ class SqlaWebhookInbox(WebhookInbox):
             .group_by(_E.conversation)
         )
         return {str(conv): int(ts) for conv, ts in result.all()}
+
+    async def claim_many(
+        self, event_ids: Sequence[str], now: datetime, lease_until: datetime
+    ) -> set[str]:
+        if not event_ids:
+            return set()
+        result = await self._conn.execute(
+            update(webhook_events)
+            .where(_E.id.in_(list(event_ids)), _E.status.in_(_WORKABLE), _E.next_attempt_at <= now)
+            .values(status="processing", next_attempt_at=lease_until)
+            .returning(_E.id)
+        )
+        return {str(row[0]) for row in result.all()}
 
     async def claim(self, event_id: str, now: datetime, lease_until: datetime) -> bool:
         result = await self._conn.execute(
@@ -154,3 +151,27 @@ class SqlaWebhookInbox(WebhookInbox):
             delete(webhook_deliveries).where(webhook_deliveries.c.received_at < cutoff)
         )
         return int(result.rowcount or 0)
+
+
+def _event_values(event: StoredEvent) -> dict[str, Any]:
+    e = event.event
+    return {
+        "id": event.id,
+        "delivery_id": event.delivery_id,
+        "received_at": event.received_at,
+        "dedup_key": e.dedup_key,
+        "object": e.object,
+        "kind": e.kind,
+        "entry_id": e.entry_id,
+        "sender_id": e.sender_id,
+        "recipient_id": e.recipient_id,
+        "conversation": e.conversation,
+        "timestamp_ms": e.timestamp_ms,
+        "payload": json.dumps(dict(e.payload), separators=(",", ":")),
+        "status": event.status,
+        "reason": event.reason,
+        "attempts": event.attempts,
+        "next_attempt_at": event.next_attempt_at,
+        "processed_at": event.processed_at,
+        "salon_id": event.salon_id,
+    }
