@@ -212,12 +212,19 @@ class Assistant:
 
     async def _named(self, salon: Salon, turn: _Turn, name: str) -> str:
         state = turn.state or {}
-        customer = Customer(id=new_id(), salon_id=salon.id, name=name, phone=None, email=None)
         async with self._uow(write=True) as uow:
-            await uow.customers.add(customer)
-            await uow.contacts.link(turn.thread.id, customer.id)
+            # A re-run of this event finds the customer it made the first time.
+            contact = await uow.contacts.get(salon.id, turn.thread.platform, turn.thread.scoped_id)
+            customer_id = contact.customer_id if contact else None
+            if customer_id is None:
+                customer = Customer(
+                    id=new_id(), salon_id=salon.id, name=name, phone=None, email=None
+                )
+                await uow.customers.add(customer)
+                await uow.contacts.link(turn.thread.id, customer.id)
+                customer_id = customer.id
             await uow.commit()
-        return await self._booked(salon, turn, customer.id, datetime.fromisoformat(state["start"]))
+        return await self._booked(salon, turn, customer_id, datetime.fromisoformat(state["start"]))
 
     async def _booked(self, salon: Salon, turn: _Turn, customer_id: str, start: datetime) -> str:
         state = turn.state or {}

@@ -149,10 +149,27 @@ class SendMessages:
             booking is None or not booking.active
         ):
             return _drop(message, "the booking is no longer active")
+        about = message.details.get("start")
+        if (
+            message.purpose in (Purpose.REMINDER_24H, Purpose.REMINDER_2H, Purpose.RESCHEDULED)
+            and booking is not None
+            and isinstance(about, str)
+            and about != booking.start.isoformat()
+        ):
+            return _drop(message, "the booking was moved since; a newer message covers it")
         integration = await uow.meta.get(salon.id)
         connected = integration is not None and integration.status is IntegrationStatus.ACTIVE
-        contacts = await uow.contacts.for_customer(customer.id) if customer else []
+        # Only threads of the salon's current Page / Instagram account: PSIDs are page-scoped,
+        # so ids from a Page the salon no longer has connected reach nobody.
+        current = _current_accounts(integration)
+        contacts = [
+            c
+            for c in (await uow.contacts.for_customer(customer.id) if customer else [])
+            if c.page_id in current
+        ]
         thread = await _thread(uow, message)
+        if thread is not None and thread.page_id not in current:
+            thread = None
         route = choose_route(
             message.purpose,
             now,
@@ -286,6 +303,15 @@ class SendMessages:
             await uow.messages.settle(message)
             await uow.commit()
         return message.status.value
+
+
+def _current_accounts(integration: MetaIntegration | None) -> set[str]:
+    if integration is None or integration.status is not IntegrationStatus.ACTIVE:
+        return set()
+    ids = {integration.page.id} if integration.page else set()
+    if integration.instagram is not None:
+        ids.add(integration.instagram.id)
+    return ids
 
 
 async def _thread(uow: UnitOfWork, message: OutboundMessage) -> Contact | None:

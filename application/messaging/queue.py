@@ -8,6 +8,7 @@ change notice per booking and new time, a reply per webhook event and position.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,8 @@ def booking_key(purpose: Purpose, booking: Booking, extra: str = "") -> str:
         return f"{purpose.value}:{booking.id}"
     if purpose is Purpose.CONFIRMATION:
         return f"{purpose.value}:{booking.id}:{extra}"
+    if purpose is Purpose.RESCHEDULED:  # every move is news, even back to an earlier time
+        return f"{purpose.value}:{booking.id}:{extra}"
     return f"{purpose.value}:{booking.id}:{int(booking.start.timestamp())}"
 
 
@@ -37,14 +40,28 @@ async def queue_booking_message(
 ) -> bool:
     """False when that message was already queued (or sent)."""
     details: dict[str, Any] = thread_details(thread) if thread else {}
+    details["start"] = booking.start.isoformat()  # what the message is about (moves drop it)
+    if purpose is Purpose.RESCHEDULED:  # only the latest move is worth telling
+        for older in await uow.messages.for_salon(booking.salon_id, 50, booking.id):
+            if older.purpose is Purpose.RESCHEDULED and older.status is MessageStatus.QUEUED:
+                await uow.messages.settle(
+                    replace(
+                        older,
+                        status=MessageStatus.DROPPED,
+                        reason="a later move of the booking replaced it",
+                        next_attempt_at=None,
+                    )
+                )
+    message_id = new_id()
+    extra = thread.id if thread else message_id
     return await uow.messages.add(
         OutboundMessage(
-            id=new_id(),
+            id=message_id,
             salon_id=booking.salon_id,
             customer_id=booking.customer_id,
             booking_id=booking.id,
             purpose=purpose,
-            dedup_key=booking_key(purpose, booking, thread.id if thread else ""),
+            dedup_key=booking_key(purpose, booking, extra),
             status=MessageStatus.QUEUED,
             details=details,
             attempts=0,

@@ -29,7 +29,7 @@ from application.messaging.queue import queue_reply
 from application.ports.clock import Clock
 from application.ports.customer_messenger import Reply
 from application.ports.meta_repository import OwnerAlert
-from application.ports.unit_of_work import UnitOfWorkFactory
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.ports.webhook_inbox import StoredEvent
 from application.security import new_id
 from application.webhooks.conversations import Conversations, Thread
@@ -90,7 +90,8 @@ class MetaAppointments:
         start, end = _instant(payload.get("start_time")), _instant(payload.get("end_time"))
         if not meta_id or status not in ACTIVE + ENDED:
             return Outcome("ignored", f"appointment without id or with status {status!r}")
-        if event.event.kind == "echo":  # the Page changed it: the customer is the recipient
+        by_page = event.event.kind == "echo"
+        if by_page:  # the Page changed it: the customer is the recipient
             event = replace(
                 event,
                 event=replace(
@@ -99,7 +100,7 @@ class MetaAppointments:
                     recipient_id=event.event.sender_id,
                 ),
             )
-        thread = await self._conversations.thread(event)
+        thread = await self._conversations.thread(event, inbound=not by_page)
         if thread is None:
             return Outcome("ignored", "no connected salon has this Page or Instagram account")
         ref = f"meta:{meta_id}"
@@ -205,39 +206,58 @@ class MetaAppointments:
         salon, now = thread.salon, self._clock.now()
         options = [a for a in exc.alternatives if isinstance(a, Slot)][:10]
         when = local_time(start, salon)
+        customer_asked = event.event.kind != "echo"  # not a change the Page itself made
         async with self._uow(write=True) as uow:
-            # Tapping one of the offered times books it through the assistant's time step.
-            state = {"service": service_id, "step": "time", "offer": "meta_appointment"}
-            await uow.contacts.save_assistant(thread.contact.id, state, now + STATE_TTL)
-            await queue_reply(
-                uow,
-                thread.contact,
-                f"Sorry, {when} is already taken at {salon.name}. These times are free:"
-                if options
-                else f"Sorry, {when} is already taken at {salon.name}.",
-                now,
-                key=f"reply:{event.id}:0",
-                purpose=Purpose.SLOT_TAKEN,
-                quick_replies=[
-                    Reply(local_time(s.start, salon)[:20], f"TIME:{s.start.isoformat()}")
-                    for s in options
-                ],
-            )
+            if customer_asked:
+                # Tapping one of the offered times books it through the assistant's time step.
+                state = {"service": service_id, "step": "time", "offer": "meta_appointment"}
+                await uow.contacts.save_assistant(thread.contact.id, state, now + STATE_TTL)
+                await self._offer(uow, event, thread, when, options, now)
             await uow.meta.add_alert(
                 OwnerAlert(
                     id=new_id(),
                     salon_id=salon.id,
                     kind="meta_appointment_conflict",
                     message=(
-                        f"A customer asked for {when} through Facebook, but that time is taken. "
-                        "They were offered other times in Messenger."
+                        f"A Facebook appointment for {when} could not be placed: that time is "
+                        "taken."
+                        + (
+                            " The customer was offered other times in Messenger."
+                            if customer_asked
+                            else ""
+                        )
                     ),
                     created_at=now,
                 ),
                 dedup_key=f"meta_appointment_conflict:{event.id}",
             )
             await uow.commit()
-        return Outcome("processed", "slot taken: alternatives offered, owner alerted", salon.id)
+        return Outcome("processed", "slot taken: owner alerted", salon.id)
+
+    async def _offer(
+        self,
+        uow: UnitOfWork,
+        event: StoredEvent,
+        thread: Thread,
+        when: str,
+        options: list[Slot],
+        now: datetime,
+    ) -> None:
+        salon = thread.salon
+        await queue_reply(
+            uow,
+            thread.contact,
+            f"Sorry, {when} is already taken at {salon.name}. These times are free:"
+            if options
+            else f"Sorry, {when} is already taken at {salon.name}.",
+            now,
+            key=f"reply:{event.id}:0",
+            purpose=Purpose.SLOT_TAKEN,
+            quick_replies=[
+                Reply(local_time(s.start, salon)[:20], f"TIME:{s.start.isoformat()}")
+                for s in options
+            ],
+        )
 
     async def _cancel(self, thread: Thread, ref: str, status: str) -> Outcome:
         now = self._clock.now()

@@ -68,8 +68,9 @@ class Conversations:
     ) -> None:
         self._uow, self._clock, self._refs, self._assistant = uow, clock, refs, assistant
 
-    async def thread(self, event: StoredEvent) -> Thread | None:
-        """The salon and the customer's thread; None when no connected salon owns the Page."""
+    async def thread(self, event: StoredEvent, *, inbound: bool = True) -> Thread | None:
+        """The salon and the customer's thread; None when no connected salon owns the Page.
+        `inbound=False` (the Page acted, e.g. an echo): the 24-hour window does not move."""
         e = event.event
         if e.entry_id is None or e.sender_id is None or e.sender_id == e.entry_id:
             return None
@@ -94,7 +95,7 @@ class Conversations:
                     platform=platform,
                     page_id=e.entry_id,
                     scoped_id=e.sender_id,
-                    last_inbound_at=event_time(event, now),
+                    last_inbound_at=event_time(event, now) if inbound else None,
                     created_at=now,
                 )
             )

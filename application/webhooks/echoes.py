@@ -36,9 +36,16 @@ class Echoes:
         if not (isinstance(metadata, str) and metadata.startswith(OURS)):
             return Outcome("ignored", "an echo of a message the Page sent")
         mid = message.get("mid") if isinstance(message.get("mid"), str) else None
+        page = event.event.entry_id or ""
         async with self._uow(write=True) as uow:
             sent = await uow.messages.get(metadata.removeprefix(OURS)[:64])
-            if sent is None or sent.status is MessageStatus.SENT:
+            holder = await uow.meta.by_page(page) or await uow.meta.by_instagram(page)
+            if (
+                sent is None
+                or holder is None
+                or sent.salon_id != holder.salon_id  # only the salon's own Page speaks for it
+                or sent.status is not MessageStatus.SENDING  # sent, or never handed to Meta
+            ):
                 return Outcome("ignored", "an echo of our own message")
             await uow.messages.settle(
                 replace(

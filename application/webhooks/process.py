@@ -62,22 +62,24 @@ class WebhookProcessor:
         self._lease = lease
         self._max_attempts, self._base, self._max = max_attempts, base_delay, max_delay
 
-    def route(self, event: StoredEvent) -> Handler | None:
-        """The handler for an event: by kind, else by object (permissions, application)."""
-        return self._handlers.get(event.event.kind) or self._handlers.get(event.event.object)
+    def route(self, event: StoredEvent) -> Handler:
+        """The handler for an event: by kind, else by object (permissions, application), else
+        one that records it as ignored (a kind SalonHub has no use for)."""
+        found = self._handlers.get(event.event.kind) or self._handlers.get(event.event.object)
+        return found or ignore(f"no handler for {event.event.kind} on {event.event.object}")
 
     async def due_ids(self, limit: int = 200) -> list[str]:
         """Events that may run now: per conversation only the earliest due one, and none
         while an earlier event of its conversation waits for a retry or is being handled."""
         now = self._clock.now()
         async with self._uow() as uow:
-            due = await uow.webhooks.due(now, limit, routes=list(self._handlers))
+            due = await uow.webhooks.due(now, limit)
             held = dict(await uow.webhooks.held(now))
         ids: list[str] = []
         for event in due:
             conversation, ts = event.event.conversation, event.event.timestamp_ms or 0
-            if conversation in held and held[conversation] <= ts:
-                continue
+            if conversation in held and (held[conversation] <= ts or not ts):
+                continue  # an earlier (or undated) event of it waits or is being handled
             held[conversation] = ts  # later events of it wait for this one
             ids.append(event.id)
         return ids
@@ -110,30 +112,26 @@ class WebhookProcessor:
         return counts
 
     async def _batch(self, ids: list[str]) -> list[str]:
+        """One claim for the batch; each event is settled as soon as it is handled, so a
+        worker that dies mid-batch leaves only the unhandled ones to run again."""
         now = self._clock.now()
         async with self._uow(write=True) as uow:
             won = await uow.webhooks.claim_many(ids, now, now + self._lease)
             events = [e for e in [await uow.webhooks.get_event(i) for i in ids if i in won] if e]
             await uow.commit()
         results = ["skipped"] * (len(ids) - len(events))
-        settled: list[StoredEvent] = []
-        for event in events:  # in the order due_ids gave (timestamp order per conversation)
-            outcome = await self._handle(event)
-            settled.append(outcome)
-            results.append(_result(outcome))
-        async with self._uow(write=True) as uow:
-            for event in settled:
-                await uow.webhooks.settle(event)
-            await uow.commit()
+        for event in events:  # distinct conversations (due_ids gives one event of each)
+            settled = await self._handle(event)
+            async with self._uow(write=True) as uow:
+                await uow.webhooks.settle(settled)
+                await uow.commit()
+            results.append(_result(settled))
         return results
 
     async def _handle(self, event: StoredEvent) -> StoredEvent:
         """Run the handler; the event as it should be settled (never raises)."""
         handler = self.route(event)
         attempts = event.attempts + 1
-        now = self._clock.now()
-        if handler is None:  # cannot happen for ids from due_ids; kept pending untouched
-            return replace(event, status="pending", next_attempt_at=now)
         try:
             outcome = await handler(event)
         except Exception as exc:
@@ -154,8 +152,6 @@ class WebhookProcessor:
         )
 
     async def _one(self, event: StoredEvent) -> str:
-        if self.route(event) is None:
-            return "skipped"
         now = self._clock.now()
         async with self._uow(write=True) as uow:
             claimed = await uow.webhooks.claim(event.id, now, now + self._lease)

@@ -324,3 +324,15 @@ async def test_claim_many_wins_only_workable_events_once(uow_factory: UnitOfWork
         await uow.commit()
     got = await get(uow_factory, a.id)
     assert got is not None and (got.status, got.next_attempt_at) == ("processing", at(2))
+
+
+async def test_a_batch_larger_than_one_statement_is_stored_whole(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    # 1,900 events x 18 columns is over asyncpg's 32,767 parameters for one statement.
+    d = await new_delivery(uow_factory)
+    batch = [stored_event(d.id, f"big-{n}") for n in range(1900)]
+    async with uow_factory(write=True) as uow:
+        assert await uow.webhooks.add_events(batch) == 1900
+        await uow.commit()
+    assert await get(uow_factory, batch[-1].id) == batch[-1]

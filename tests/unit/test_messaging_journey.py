@@ -344,3 +344,55 @@ async def test_the_salon_moving_a_booking_tells_the_customer(w: World) -> None:
     notice = next(m for m in await log(w) if m.purpose == "rescheduled")
     assert (notice.status, notice.channel) == ("sent", "messenger")
     assert ("booking.rescheduled", "owner") in await audit_actions(w)
+
+
+async def test_a_reminder_queued_before_a_move_is_dropped_and_every_move_is_news(
+    w: World,
+) -> None:
+    await connected(w)
+    s = await book(await setup_salon(w), on_the_hour(w, 50))
+    await follow_link(s)
+    await advance(w, timedelta(hours=26))
+    assert w.c.reminders is not None
+    assert await w.c.reminders.run() == 1  # queued for the old time, not yet sent
+    first = s.w.c.use_cases.salon_bookings
+    old_start = on_the_hour(w, 24)
+    await first.move(w.owner, w.salon_id, s.booking_id, start=old_start + timedelta(days=3))
+    await first.move(w.owner, w.salon_id, s.booking_id, start=old_start + timedelta(days=4))
+    await first.move(w.owner, w.salon_id, s.booking_id, start=old_start + timedelta(days=3))
+    await work(w)
+    by_purpose = [(m.purpose.value, m.status.value) for m in await log(w)]
+    assert ("reminder_24h", "dropped") in by_purpose  # it would have named the wrong day
+    notices = [status for purpose, status in by_purpose if purpose == "rescheduled"]
+    assert sorted(notices) == ["dropped", "dropped", "sent"]  # every move queued; the latest went
+    assert all(t["body"].find("tomorrow") == -1 for t in await texts(w))
+
+
+async def test_a_page_made_change_does_not_open_the_customers_window(w: World) -> None:
+    await connected(w)
+    await book(await setup_salon(w), on_the_hour(w, 80))
+    await phone(w, "message", text="hi")
+    await work(w)
+    await advance(w, timedelta(hours=30))
+    echo = {
+        "sender": {"id": GLOW},
+        "recipient": {"id": RIYA_PSID},
+        "timestamp": int(w.clock.now().timestamp() * 1000),
+        "message": {
+            "mid": "m.page-made",
+            "is_echo": True,
+            "attachments": [
+                {
+                    "type": "appointment_booking",
+                    "payload": {"booking_id": "mb-x", "status": "cancelled"},
+                }
+            ],
+        },
+    }
+    await deliver(w, {"object": "page", "entry": [{"id": GLOW, "time": 1, "messaging": [echo]}]})
+    await work(w)
+    async with w.uow() as uow:
+        from domain.messaging import Channel
+
+        contact = await uow.contacts.get(w.salon_id, Channel.MESSENGER, RIYA_PSID)
+    assert contact is not None and not contact.window_open(w.clock.now())

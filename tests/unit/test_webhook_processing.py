@@ -123,13 +123,26 @@ async def test_grants_echoes_and_reads_are_ignored_with_a_reason(w: World) -> No
     assert (await stored(w.uow, w.salon_id)).status == IntegrationStatus.ACTIVE
 
 
-async def test_kinds_without_a_handler_stay_pending(w: World) -> None:
+async def test_kinds_without_a_handler_are_recorded_as_ignored(w: World) -> None:
     await deliver(w, message("m.1", 1764000000000))
     only_reads = WebhookProcessor(w.uow, w.clock, {"read": ignore("not used")})
-    assert await only_reads.due_ids() == []
-    assert (await only_reads.run_due())["processed"] == 0
+    assert (await only_reads.run_due())["ignored"] == 1
     (event,) = await events(w.uow)
-    assert (event.status, event.attempts) == ("pending", 0)
+    assert (event.status, event.attempts) == ("ignored", 1)
+    assert event.reason == "no handler for message on page"
+
+
+async def test_an_undated_event_waits_for_its_conversation(w: World) -> None:
+    undated = message("m.2", 1764000000500)
+    del undated["entry"][0]["messaging"][0]["timestamp"]
+    del undated["entry"][0]["time"]
+    await deliver(w, message("m.1", 1764000000000))
+    await deliver(w, undated)
+    p = WebhookProcessor(w.uow, w.clock, {"message": ignore("x")})
+    first = await p.due_ids()
+    assert len(first) == 1  # one event of the conversation at a time
+    (e1,) = [e for e in await events(w.uow) if e.id == first[0]]
+    assert e1.event.payload["message"]["mid"] == "m.1"  # the dated one goes first
 
 
 async def test_a_message_for_a_page_no_salon_holds_is_ignored_with_the_reason(w: World) -> None:

@@ -208,9 +208,10 @@ class SalonBookingsController(Controller):
     async def change_status(
         self, salon_id: str, booking_id: str, data: StatusIn, actor: Actor, use_cases: UseCases
     ) -> BookingOut:
-        if data.status is None and data.start is None:
+        if (data.status is None) == (data.start is None):
             raise ValidationFailed(
-                "Give a status, or a start to move the booking.", {"status": "required"}
+                "Give either a status, or a start to move the booking (not both).",
+                {"status": "give status or start"},
             )
         view = None
         if data.start is not None:

@@ -18,6 +18,7 @@ from ._sql import dialect_insert
 
 _E = webhook_events.c
 _WORKABLE = ("pending", "processing")
+_INSERT_CHUNK = 500
 
 
 def _event(row: RowMapping) -> StoredEvent:
@@ -67,14 +68,16 @@ class SqlaWebhookInbox(WebhookInbox):
         return await self.add_events([event]) == 1
 
     async def add_events(self, events: Sequence[StoredEvent]) -> int:
-        if not events:
-            return 0
-        statement = (
-            dialect_insert(self._conn, webhook_events)
-            .values([_event_values(event) for event in events])
-            .on_conflict_do_nothing(index_elements=[_E.dedup_key])
-        )
-        return int((await self._conn.execute(statement)).rowcount)
+        stored = 0
+        # asyncpg takes at most 32,767 parameters a statement (18 per event): chunks of 500.
+        for start in range(0, len(events), _INSERT_CHUNK):
+            statement = (
+                dialect_insert(self._conn, webhook_events)
+                .values([_event_values(e) for e in events[start : start + _INSERT_CHUNK]])
+                .on_conflict_do_nothing(index_elements=[_E.dedup_key])
+            )
+            stored += int((await self._conn.execute(statement)).rowcount)
+        return stored
 
     async def get_event(self, event_id: str) -> StoredEvent | None:
         result = await self._conn.execute(select(webhook_events).where(_E.id == event_id))
