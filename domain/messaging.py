@@ -155,7 +155,9 @@ def choose_route(
         utility = [
             c
             for c in contacts
-            if c.platform is Channel.MESSENGER and Channel.MESSENGER not in opted_out
+            if c.platform is Channel.MESSENGER
+            and Channel.MESSENGER not in opted_out
+            and Channel.UTILITY not in opted_out
         ]
         if utility and market in UTILITY_MARKETS:
             best = max(utility, key=lambda c: (c.last_inbound_at or c.created_at, c.id))

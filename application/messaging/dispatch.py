@@ -174,7 +174,8 @@ class SendMessages:
             message.purpose,
             now,
             contacts=contacts,
-            opted_out=_opted_out(await uow.contacts.consents(customer.id)) if customer else set(),
+            opted_out=(_opted_out(await uow.contacts.consents(customer.id)) if customer else set())
+            | _refused(message),
             market=salon.country,
             phone=customer.phone if customer else None,
             text_channel=self._text,
@@ -270,6 +271,28 @@ class SendMessages:
                 )
                 await uow.commit()
         common = {"channel": prepared.route.channel, "reason": prepared.route.reason}
+        channel = prepared.route.channel
+        if (
+            exc.permanent
+            and channel is not None
+            and (channel.direct or channel is Channel.UTILITY)
+            and not message.purpose.is_reply
+            and attempts < MAX_ATTEMPTS
+        ):
+            # Meta refused it (the window closed meanwhile, a stale thread): try the next
+            # channel the policy allows, at once.
+            refused = sorted({*message.details.get("refused", []), channel.value})
+            return await self._settle(
+                replace(
+                    message,
+                    status=MessageStatus.QUEUED,
+                    error=error,
+                    attempts=attempts,
+                    next_attempt_at=now,
+                    details={**message.details, "refused": refused},
+                    **common,  # type: ignore[arg-type]
+                )
+            )
         if exc.permanent or attempts >= MAX_ATTEMPTS:
             return await self._settle(
                 replace(
@@ -330,6 +353,17 @@ def _too_late(message: OutboundMessage) -> str:
     if message.purpose in (Purpose.REMINDER_24H, Purpose.REMINDER_2H):
         return "no longer useful: the appointment has started or the next reminder is due"
     return "no longer useful: its time has passed"
+
+
+def _refused(message: OutboundMessage) -> set[Channel]:
+    """Channels Meta already refused for this message (tried next time: the others)."""
+    found: set[Channel] = set()
+    for value in message.details.get("refused") or []:
+        try:
+            found.add(Channel(value))
+        except ValueError:
+            continue
+    return found
 
 
 def _opted_out(history: Sequence[Consent]) -> set[Channel]:

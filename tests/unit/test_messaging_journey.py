@@ -396,3 +396,22 @@ async def test_a_page_made_change_does_not_open_the_customers_window(w: World) -
 
         contact = await uow.contacts.get(w.salon_id, Channel.MESSENGER, RIYA_PSID)
     assert contact is not None and not contact.window_open(w.clock.now())
+
+
+async def test_a_dm_meta_refuses_goes_by_the_next_channel_at_once(w: World) -> None:
+    await connected(w)
+    s = await book(await setup_salon(w), on_the_hour(w, 3))
+    await follow_link(s)  # the window opens, on both sides
+    # Meta's clock runs ahead: to Meta the window has closed while ours still says open.
+    await w.meta.call("POST", "clock", {"advance_seconds": 25 * 3600})
+    w.clock.advance(timedelta(hours=1, minutes=1))
+    assert w.c.reminders is not None
+    assert await w.c.reminders.run() == 1
+    await work(w)  # the DM is refused (code 10, outside the window)...
+    await work(w)  # ...so the reminder goes by SMS
+    (sms,) = await texts(w)
+    assert sms["to"] == RIYA_PHONE and "today" in sms["body"]
+    reminder = next(m for m in await log(w) if m.purpose == "reminder_2h")
+    assert (reminder.status, reminder.channel) == ("sent", "sms")
+    assert reminder.details["refused"] == ["messenger"]
+    assert len(await dms(w.meta)) == 1  # only the confirmation went by DM
