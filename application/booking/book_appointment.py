@@ -129,7 +129,8 @@ class BookAppointment:
             details = None
             if req.customer_id is None:
                 details = normalized(req.customer, salon, self._phones)
-                await self._verified(uow, salon.id, details.phone, req.otp_token, now)
+                if salon.policy.verify_new_customers:
+                    await self._verified(uow, salon.id, details.phone, req.otp_token, now)
             occupancy = Occupancy.of(service)
             ids = [s.id for s in candidates]
             slots = await offered_slots(
@@ -194,10 +195,7 @@ class BookAppointment:
     async def _verified(
         self, uow: UnitOfWork, salon_id: str, phone: str, otp_token: str | None, now: datetime
     ) -> None:
-        """New customers prove the phone when the salon asks for it (an OTP grant)."""
-        salon = await uow.salons.get(salon_id)
-        if salon is None or not salon.policy.verify_new_customers:
-            return
+        """A new customer proves the phone (an OTP grant); called when the salon asks it."""
         existing = await uow.customers.get_by_phone(salon_id, phone)
         if existing is not None and await uow.bookings.customer_has_booking(existing.id):
             return

@@ -69,20 +69,23 @@ class WebhookProcessor:
         return found or ignore(f"no handler for {event.event.kind} on {event.event.object}")
 
     async def due_ids(self, limit: int = 200) -> list[str]:
+        return [event.id for event in await self._runnable(limit)]
+
+    async def _runnable(self, limit: int) -> list[StoredEvent]:
         """Events that may run now: per conversation only the earliest due one, and none
         while an earlier event of its conversation waits for a retry or is being handled."""
         now = self._clock.now()
         async with self._uow() as uow:
             due = await uow.webhooks.due(now, limit)
             held = dict(await uow.webhooks.held(now))
-        ids: list[str] = []
+        runnable: list[StoredEvent] = []
         for event in due:
             conversation, ts = event.event.conversation, event.event.timestamp_ms or 0
             if conversation in held and (held[conversation] <= ts or not ts):
                 continue  # an earlier (or undated) event of it waits or is being handled
             held[conversation] = ts  # later events of it wait for this one
-            ids.append(event.id)
-        return ids
+            runnable.append(event)
+        return runnable
 
     async def process(self, event_id: str) -> str:
         """Handle one event if it is still due (idempotent: a second call finds it claimed
@@ -100,26 +103,26 @@ class WebhookProcessor:
         counts = {"processed": 0, "ignored": 0, "retry": 0, "failed": 0, "skipped": 0}
         tried = 0
         while tried < limit:
-            ids = await self.due_ids(limit - tried)
-            if not ids:
+            due = await self._runnable(limit - tried)
+            if not due:
                 break
-            results = await self._batch(ids)
+            results = await self._batch(due)
             for result in results:
                 counts[result] += 1
-            tried += len(ids)
+            tried += len(due)
             if not any(r in ("processed", "ignored", "failed") for r in results):
                 break
         return counts
 
-    async def _batch(self, ids: list[str]) -> list[str]:
+    async def _batch(self, due: list[StoredEvent]) -> list[str]:
         """One claim for the batch; each event is settled as soon as it is handled, so a
         worker that dies mid-batch leaves only the unhandled ones to run again."""
         now = self._clock.now()
         async with self._uow(write=True) as uow:
-            won = await uow.webhooks.claim_many(ids, now, now + self._lease)
-            events = [e for e in [await uow.webhooks.get_event(i) for i in ids if i in won] if e]
+            won = await uow.webhooks.claim_many([e.id for e in due], now, now + self._lease)
             await uow.commit()
-        results = ["skipped"] * (len(ids) - len(events))
+        events = [e for e in due if e.id in won]  # as read: the claim changes no field we use
+        results = ["skipped"] * (len(due) - len(events))
         for event in events:  # distinct conversations (due_ids gives one event of each)
             settled = await self._handle(event)
             async with self._uow(write=True) as uow:

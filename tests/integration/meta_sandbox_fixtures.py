@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -20,24 +21,29 @@ from .servers import free_port
 
 
 @contextlib.contextmanager
-def sandbox_server() -> Iterator[str]:
+def app_in_thread(app: Any, name: str) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn in a daemon thread; yield its base URL."""
     port = free_port()
-    config = uvicorn.Config(
-        create_sandbox_app(), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the Meta sandbox did not start")
+            raise RuntimeError(f"the {name} did not start")
         time.sleep(0.02)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def sandbox_server() -> Iterator[str]:
+    with app_in_thread(create_sandbox_app(), "Meta sandbox") as url:
+        yield url
 
 
 @dataclass

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-import uvicorn
 
 from adapters.outbound.texting import TextOtpSender, TwilioTextMessageSender
 from application.ports.text_messages import SMS, WHATSAPP, TextMessageError
@@ -20,30 +17,15 @@ from entrypoints.texting_sandbox import (
     create_texting_sandbox_app,
 )
 
-from .servers import free_port
+from .meta_sandbox_fixtures import app_in_thread
 
 TO = "+919876543210"
 
 
 @pytest.fixture(scope="module")
 def sandbox_url() -> Iterator[str]:
-    port = free_port()
-    config = uvicorn.Config(
-        create_texting_sandbox_app(), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the texting sandbox did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with app_in_thread(create_texting_sandbox_app(), "texting sandbox") as url:
+        yield url
 
 
 @pytest.fixture

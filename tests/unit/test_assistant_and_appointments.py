@@ -19,6 +19,7 @@ from .test_messaging_journey import (
     advance,
     book,
     dms,
+    follow_link,
     log,
     on_the_hour,
     setup_salon,
@@ -152,8 +153,6 @@ async def test_meta_native_appointments_create_conflict_and_cancel(w: World) -> 
 async def test_an_echo_of_our_message_marks_it_sent_so_it_is_not_sent_twice(w: World) -> None:
     await connected(w)
     s = await book(await setup_salon(w), on_the_hour(w, 50))
-    from .test_messaging_journey import follow_link
-
     await follow_link(s)
     (sent,) = await log(w)
     # Pretend the worker died after Meta accepted it: the row still says "sending".

@@ -6,18 +6,21 @@ markets, consent, never a sunset tag) and exactly-once reminders."""
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import httpx
 
+from adapters.outbound.memory import InMemoryUnitOfWorkFactory
 from application.actor import Actor
+from application.audit_query import AuditFilter
 from application.booking.book_appointment import BookRequest
 from application.booking.customers import CustomerDetails
 from domain.booking import BookingSource, BookingStatus
-from domain.messaging import MessageStatus, OutboundMessage
+from domain.messaging import Channel, MessageStatus, OutboundMessage
 from domain.salon import Tier
 from domain.schedule import WeeklyInterval
 
@@ -27,6 +30,7 @@ from .test_meta_lifecycle import (  # noqa: F401 - fixtures
     World,
     clock,
     connected,
+    make_container,
     meta,
     w,
 )
@@ -214,8 +218,6 @@ async def test_reschedule_and_cancel_from_messenger(w: World) -> None:
 
 
 async def audit_actions(w: World) -> list[tuple[str, str]]:
-    from application.audit_query import AuditFilter
-
     view = await w.c.use_cases.audit.search(w.owner, w.salon_id, AuditFilter(limit=200))
     return [(e.action, e.actor_type.value) for e in view.page.items]
 
@@ -223,11 +225,7 @@ async def audit_actions(w: World) -> list[tuple[str, str]]:
 async def test_a_us_salon_reminds_by_utility_message_outside_the_window(
     meta: Meta, clock: Any
 ) -> None:
-    from .test_meta_lifecycle import InMemoryUnitOfWorkFactory, make_container
-
     uow = InMemoryUnitOfWorkFactory()
-    import os
-
     c = make_container(meta, uow, clock, (os.urandom(32),))
     made = await c.use_cases.sign_up(
         email="us@example.com",
@@ -305,10 +303,6 @@ async def test_racing_workers_send_a_reminder_once(w: World) -> None:
     await asyncio.gather(*(w.c.send_messages.run_due() for _ in range(5)))
     assert len(await texts(w)) == 1
     assert [m.purpose for m in await log(w)].count("reminder_24h") == 1
-
-
-def test_clock_is_utc(clock: Any) -> None:
-    assert clock.now().tzinfo is UTC
 
 
 async def test_the_salon_cancelling_tells_the_customer_on_the_open_channel(w: World) -> None:
@@ -392,8 +386,6 @@ async def test_a_page_made_change_does_not_open_the_customers_window(w: World) -
     await deliver(w, {"object": "page", "entry": [{"id": GLOW, "time": 1, "messaging": [echo]}]})
     await work(w)
     async with w.uow() as uow:
-        from domain.messaging import Channel
-
         contact = await uow.contacts.get(w.salon_id, Channel.MESSENGER, RIYA_PSID)
     assert contact is not None and not contact.window_open(w.clock.now())
 

@@ -252,16 +252,7 @@ class HttpxMetaGraph:
         }
         if tag is not None:
             body["tag"] = tag
-        got = await self._call(
-            "POST",
-            f"{_seg(page_id)}/messages",
-            key,
-            {"access_token": page_token},
-            wire.SEND,
-            body=body,
-            idempotent=False,
-        )
-        return SentMessage(got.recipient_id, got.message_id)
+        return await self._post_message(page_id, page_token, key, body)
 
     async def send_utility(
         self,
@@ -289,16 +280,7 @@ class HttpxMetaGraph:
                 }
             },
         }
-        got = await self._call(
-            "POST",
-            f"{_seg(page_id)}/messages",
-            key,
-            {"access_token": page_token},
-            wire.SEND,
-            body=body,
-            idempotent=False,
-        )
-        return SentMessage(got.recipient_id, got.message_id)
+        return await self._post_message(page_id, page_token, key, body)
 
     async def set_messenger_profile(
         self, page_id: str, page_token: str, *, key: str, profile: Mapping[str, Any]
@@ -313,6 +295,21 @@ class HttpxMetaGraph:
         )
         if got.result != "success":
             raise MetaUnavailable(f"Meta answered result={got.result!r} to messenger_profile")
+
+    async def _post_message(
+        self, page_id: str, page_token: str, key: str, body: dict[str, Any]
+    ) -> SentMessage:
+        """POST /{page-id}/messages: not retried (a retry could deliver twice)."""
+        got = await self._call(
+            "POST",
+            f"{_seg(page_id)}/messages",
+            key,
+            {"access_token": page_token},
+            wire.SEND,
+            body=body,
+            idempotent=False,
+        )
+        return SentMessage(got.recipient_id, got.message_id)
 
     def usage(self, key: str) -> MetaUsage | None:
         return self._usage.latest(key)
