@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from application.accounts.log_in import Authenticate, LogIn, LogOut
 from application.accounts.sign_up import SignUp
+from application.analytics.salon_analytics import SalonAnalytics
 from application.audit_query import AuditQuery
 from application.booking.book_appointment import BookAppointment
 from application.booking.browse import Browse
@@ -50,3 +51,4 @@ class UseCases:
     webhook_events: WebhookProcessor
     messaging: MessagingViews
     customer_data_rights: CustomerDataRights
+    analytics: SalonAnalytics

@@ -34,6 +34,7 @@ from adapters.outbound.texting.otp import TextOtpSender
 from adapters.outbound.texting.twilio import TwilioTextMessageSender
 from application.accounts.log_in import Authenticate, LogIn, LogOut
 from application.accounts.sign_up import SignUp
+from application.analytics.salon_analytics import SalonAnalytics
 from application.audit_query import AuditQuery
 from application.booking.book_appointment import BookAppointment
 from application.booking.browse import Browse
@@ -245,6 +246,7 @@ def bootstrap(
         webhook_events=webhook_events,
         messaging=MessagingViews(uow, clock, refs, manage_booking),
         customer_data_rights=CustomerDataRights(uow, clock),
+        analytics=SalonAnalytics(uow, clock),
     )
     return Container(
         settings=settings,

@@ -44,6 +44,9 @@ def build_app(container: Container) -> Litestar:
         on_shutdown=[*shutdown, container.close],
         throttle=build_throttle(container),
         metrics_registry=container.metrics_registry,
+        session_secret=container.settings.secret_key,
+        secure_cookies=container.settings.public_url.startswith("https://"),
+        public_url=container.settings.public_url,
     )
 
 

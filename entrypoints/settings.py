@@ -36,8 +36,10 @@ DEFAULT_RATE_LIMITS: Mapping[str, Rate] = {
     "otp_verify_ip": Rate.parse("20/10 minutes"),
     "otp_verify_phone": Rate.parse("10/10 minutes"),
     "availability_ip": Rate.parse("120/minute"),
+    "funnel_ip": Rate.parse("120/minute"),  # the booking widget's analytics beacon
     "login_ip": Rate.parse("10/minute"),
     "login_email": Rate.parse("5/minute"),
+    "signup_ip": Rate.parse("20/hour"),
 }
 
 

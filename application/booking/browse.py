@@ -15,7 +15,7 @@ from application.tenancy import public_salon, salon_service, salon_staff
 from domain.availability import Slot
 from domain.catalog import Service, Staff
 from domain.errors import NotFound, ValidationFailed
-from domain.salon import Salon
+from domain.salon import Location, Salon
 from domain.time_range import checked_date
 
 MAX_DAYS = 14
@@ -26,6 +26,7 @@ class PublicOffer:
     salon: Salon
     services: Sequence[Service]
     staff: Sequence[Staff]
+    locations: Sequence[Location] = ()
 
 
 class Browse:
@@ -39,6 +40,7 @@ class Browse:
                 salon=salon,
                 services=await uow.catalog.services(salon_id),
                 staff=await uow.catalog.staff(salon_id),
+                locations=await uow.salons.locations(salon_id),
             )
 
     async def by_slug(self, slug: str) -> Salon:

@@ -6,9 +6,11 @@ from typing import Protocol, Self
 from application.ports.account_repository import AccountRepository
 from application.ports.audit_log import AuditLog
 from application.ports.booking_repository import BookingRepository
+from application.ports.booking_stats import BookingStats
 from application.ports.catalog_repository import CatalogRepository
 from application.ports.contact_book import ContactBook
 from application.ports.customer_repository import CustomerRepository
+from application.ports.funnel_repository import FunnelRepository
 from application.ports.idempotency_repository import IdempotencyRepository
 from application.ports.message_log import MessageLog
 from application.ports.meta_repository import MetaRepository
@@ -41,6 +43,8 @@ class UnitOfWork(Protocol):
     contacts: ContactBook
     messages: MessageLog
     meta_sync: MetaSyncRepository
+    funnel: FunnelRepository
+    booking_stats: BookingStats
 
     async def __aenter__(self) -> Self: ...
 

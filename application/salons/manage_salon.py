@@ -83,6 +83,11 @@ class ManageSalon:
             await uow.commit()
         return location
 
+    async def owned(self, actor: Actor) -> Sequence[Salon]:
+        """The actor's salons, oldest first (the admin's salon switcher)."""
+        async with self._uow() as uow:
+            return await uow.salons.owned_by(actor.owner_id)
+
     async def locations(self, actor: Actor, salon_id: str) -> Sequence[Location]:
         async with self._uow() as uow:
             await owned_salon(uow, actor, salon_id)

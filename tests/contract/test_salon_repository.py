@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -120,3 +121,21 @@ async def test_locations_come_in_creation_order(
         await uow.commit()
     async with uow_factory() as uow:
         assert list(await uow.salons.locations(salon.id)) == made
+
+
+async def test_owned_by_lists_the_owners_salons_oldest_first(
+    uow_factory: UnitOfWorkFactory, owner_id: str
+) -> None:
+    newer = make_salon(owner_id, created_at=T0 + timedelta(hours=1))
+    older = make_salon(owner_id, created_at=T0)
+    other_owner = make_owner()
+    async with uow_factory(write=True) as uow:
+        await uow.accounts.add_owner(other_owner)
+        await uow.commit()
+    theirs = make_salon(other_owner.id, created_at=T0)
+    for salon in (newer, theirs, older):
+        await add(uow_factory, salon)
+    async with uow_factory() as uow:
+        assert [s.id for s in await uow.salons.owned_by(owner_id)] == [older.id, newer.id]
+        assert [s.id for s in await uow.salons.owned_by(other_owner.id)] == [theirs.id]
+        assert await uow.salons.owned_by(new_id()) == []

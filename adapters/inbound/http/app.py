@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
@@ -17,6 +18,7 @@ from prometheus_client import CollectorRegistry
 from application.use_cases import UseCases
 
 from .accounts import AccountsController
+from .analytics import AnalyticsController, FunnelBeaconController
 from .audit import AuditController
 from .booking import PublicBookingController, SalonBookingsController
 from .catalog import ServicesController, StaffController
@@ -24,12 +26,14 @@ from .customers import CustomersController
 from .dependencies import provide_throttle, provide_use_cases
 from .errors import EXCEPTION_HANDLERS, envelope
 from .messaging import ConfirmationLinksController, MessageLogController
-from .meta import MetaCallbackController, MetaOwnerController, admin_integration_placeholder
+from .meta import MetaCallbackController, MetaOwnerController
 from .observability import HttpMetrics, ObservedApp, metrics_route
 from .openapi import document_error_responses
 from .operations import HealthCheck, health
+from .pages import page_routes
 from .rate_limits import Throttle
 from .salons import SalonsController
+from .sessions import SessionController
 from .webhooks import MetaWebhookController, WebhookEventsController
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -78,12 +82,18 @@ def create_app(
     on_startup: Sequence[Callable[[], Awaitable[None]]] = (),
     throttle: Throttle | None = None,
     metrics_registry: CollectorRegistry | None = None,
+    session_secret: bytes = b"",
+    secure_cookies: bool = False,
+    public_url: str = "http://127.0.0.1:8000",
     debug: bool = False,
 ) -> Litestar:
+    """`session_secret` signs the admin pages' CSRF tokens; a random one is made when none is
+    given (sessions then only hold for this process)."""
     registry = metrics_registry if metrics_registry is not None else CollectorRegistry()
     config = AppConfig(
         route_handlers=[
             AccountsController,
+            SessionController,
             SalonsController,
             ServicesController,
             StaffController,
@@ -97,7 +107,9 @@ def create_app(
             MessageLogController,
             ConfirmationLinksController,
             CustomersController,
-            admin_integration_placeholder,
+            AnalyticsController,
+            FunnelBeaconController,
+            *page_routes(),
             health,
             metrics_route(registry),
             *extra_handlers,
@@ -114,6 +126,9 @@ def create_app(
                 "use_cases": use_cases,
                 "health_checks": dict(health_checks),
                 "throttle": throttle or Throttle.off(),
+                "session_secret": session_secret or secrets.token_bytes(32),
+                "secure_cookies": secure_cookies,
+                "public_url": public_url.rstrip("/"),
             }
         ),
         on_startup=list(on_startup),

@@ -12,6 +12,7 @@ from application.use_cases import UseCases
 from domain.errors import Unauthorized
 
 from .rate_limits import Throttle
+from .sessions import actor_from_request
 
 
 def provide_use_cases(state: State) -> UseCases:
@@ -32,5 +33,5 @@ def bearer_token(request: Request[Any, Any, Any]) -> str:
 
 
 async def provide_actor(request: Request[Any, Any, Any], state: State) -> Actor:
-    use_cases: UseCases = state.use_cases
-    return await use_cases.authenticate(bearer_token(request))
+    """A bearer token, else the admin pages' session cookie (with its CSRF check)."""
+    return await actor_from_request(request, state)

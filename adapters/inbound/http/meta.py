@@ -255,33 +255,3 @@ class MetaCallbackController(Controller):
 Facebook login ({found.salons_affected} salon connection(s)). Bookings you made with a salon are
 the salon's records; ask the salon to erase them.</p></main></body></html>"""
         return Response(body, media_type=MediaType.HTML)
-
-
-@get(ADMIN_PAGE, media_type=MediaType.HTML, include_in_schema=False)
-async def admin_integration_placeholder(request: Request[Any, Any, Any]) -> str:
-    """Where the callback lands. The full admin page is the pages issue; until then this says
-    what happened and points at the status API."""
-    e = html.escape
-    q = request.query_params
-    result, error = q.get("result", ""), q.get("error", "")
-    # Our own words by error code: the query's `reason` is never echoed (no text injection).
-    reason = (
-        "Connected. Customers can now reach you from Facebook and Instagram."
-        if result == "connected"
-        else "Choose which Page to connect in SalonHub."
-        if result == "select_page"
-        else LANDING_REASONS.get(error, LANDING_REASONS["meta_error"])
-        if result == "error"
-        else ""
-    )
-    heading = {
-        "connected": "Facebook & Instagram connected",
-        "select_page": "Choose the Page to connect",
-        "error": "Facebook & Instagram not connected",
-    }.get(result, "Facebook & Instagram")
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>{e(heading)} · SalonHub</title></head>
-<body><main><h1>{e(heading)}</h1>
-<p id="result" data-result="{e(result)}" data-error="{e(error)}">{e(reason)}</p>
-<p>Salon: <code>{e(q.get("salon_id", ""))}</code></p></main></body></html>"""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from application.ports.account_repository import AccountRepository
 from application.ports.booking_repository import BookingRepository
@@ -46,6 +46,10 @@ class InMemorySalonRepository(SalonRepository):
 
     async def slug_taken(self, slug: str) -> bool:
         return any(s.slug == slug for s in self._s.salons.values())
+
+    async def owned_by(self, owner_id: str) -> Sequence[Salon]:
+        mine = [s for s in self._s.salons.values() if s.owner_id == owner_id]
+        return sorted(mine, key=lambda s: (s.created_at or datetime.min.replace(tzinfo=UTC), s.id))
 
     async def add_location(self, location: Location) -> None:
         self._s.locations[location.id] = location

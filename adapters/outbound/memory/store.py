@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 from dataclasses import dataclass, field
+from datetime import date
 
 from application.ports.idempotency_repository import IdempotencyRecord
 from application.ports.meta_repository import OAuthState, OwnerAlert
@@ -50,6 +51,8 @@ class MemoryState:
     messages: dict[str, OutboundMessage] = field(default_factory=dict)
     message_keys: dict[str, str] = field(default_factory=dict)  # dedup key -> message id
     meta_sync: dict[str, MetaSyncState] = field(default_factory=dict)  # by salon
+    # (salon id, local day, source, step) -> count: the analytics funnel counters
+    funnel: dict[tuple[str, date, str, str], int] = field(default_factory=dict)
 
     def snapshot(self) -> MemoryState:
         return copy.copy(self).deep_dicts()

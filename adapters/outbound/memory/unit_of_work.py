@@ -7,6 +7,7 @@ from typing import Self
 
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
+from .analytics import InMemoryBookingStats, InMemoryFunnelRepository
 from .audit_log import InMemoryAuditLog
 from .contacts import InMemoryContactBook
 from .messages import InMemoryMessageLog
@@ -51,6 +52,8 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.contacts = InMemoryContactBook(self._work)
         self.messages = InMemoryMessageLog(self._work)
         self.meta_sync = InMemoryMetaSyncRepository(self._work)
+        self.funnel = InMemoryFunnelRepository(self._work)
+        self.booking_stats = InMemoryBookingStats(self._work)
         return self
 
     async def __aexit__(

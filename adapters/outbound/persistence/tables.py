@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -192,6 +193,7 @@ bookings = Table(
     UniqueConstraint("salon_id", "external_ref"),
     Index(None, "staff_id", "starts_at"),
     Index(None, "salon_id", "starts_at"),
+    Index(None, "salon_id", "created_at"),  # migration 0007: analytics by creation time
     # PostgreSQL only: the store is the final arbiter of "never two bookings at once".
     ExcludeConstraint(
         (literal_column("staff_id"), "="),
@@ -465,4 +467,15 @@ meta_sync = Table(
     Column("error", Text, nullable=True),
     Column("attempts", Integer, nullable=False),
     Index(None, "due_at"),
+)
+
+funnel_counts = Table(
+    "funnel_counts",
+    metadata,
+    _id("salon_id", ForeignKey("salons.id"), nullable=False),
+    Column("day", Date, nullable=False),  # salon-local
+    Column("source", String(16), nullable=False),  # instagram | facebook | messenger | story | web
+    Column("step", String(16), nullable=False),  # view | slot_view
+    Column("count", BigInteger, nullable=False),
+    PrimaryKeyConstraint("salon_id", "day", "source", "step"),
 )

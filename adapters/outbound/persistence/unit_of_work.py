@@ -13,9 +13,11 @@ from .repositories import (
     SqlaAccountRepository,
     SqlaAuditLog,
     SqlaBookingRepository,
+    SqlaBookingStats,
     SqlaCatalogRepository,
     SqlaContactBook,
     SqlaCustomerRepository,
+    SqlaFunnelRepository,
     SqlaIdempotencyRepository,
     SqlaMessageLog,
     SqlaMetaRepository,
@@ -52,6 +54,8 @@ class SqlaUnitOfWork(UnitOfWork):
     contacts: SqlaContactBook
     messages: SqlaMessageLog
     meta_sync: SqlaMetaSyncRepository
+    funnel: SqlaFunnelRepository
+    booking_stats: SqlaBookingStats
 
     def __init__(self, engine: AsyncEngine, *, write: bool) -> None:
         self._engine = engine
@@ -82,6 +86,8 @@ class SqlaUnitOfWork(UnitOfWork):
         self.contacts = SqlaContactBook(connection)
         self.messages = SqlaMessageLog(connection)
         self.meta_sync = SqlaMetaSyncRepository(connection)
+        self.funnel = SqlaFunnelRepository(connection)
+        self.booking_stats = SqlaBookingStats(connection)
         return self
 
     async def __aexit__(

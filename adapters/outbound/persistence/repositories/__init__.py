@@ -1,6 +1,7 @@
 """One SQLAlchemy Core repository per port, each over the unit of work's connection."""
 
 from .accounts import SqlaAccountRepository
+from .analytics import SqlaBookingStats, SqlaFunnelRepository
 from .audit_log import SqlaAuditLog
 from .bookings import SqlaBookingRepository
 from .catalog import SqlaCatalogRepository
@@ -19,9 +20,11 @@ __all__ = [
     "SqlaAccountRepository",
     "SqlaAuditLog",
     "SqlaBookingRepository",
+    "SqlaBookingStats",
     "SqlaCatalogRepository",
     "SqlaContactBook",
     "SqlaCustomerRepository",
+    "SqlaFunnelRepository",
     "SqlaIdempotencyRepository",
     "SqlaMessageLog",
     "SqlaMetaRepository",

@@ -94,6 +94,14 @@ class SqlaSalonRepository(SalonRepository):
         row = result.mappings().first()
         return None if row is None else _salon(row)
 
+    async def owned_by(self, owner_id: str) -> Sequence[Salon]:
+        result = await self._conn.execute(
+            select(salons)
+            .where(salons.c.owner_id == owner_id)
+            .order_by(salons.c.created_at, salons.c.id)
+        )
+        return [_salon(row) for row in result.mappings()]
+
     async def slug_taken(self, slug: str) -> bool:
         taken = await self._conn.scalar(select(exists().where(salons.c.slug == slug)))
         return bool(taken)
