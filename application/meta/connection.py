@@ -582,6 +582,23 @@ class MetaConnection:
 
     # -- disconnect -----------------------------------------------------------------------
 
+    async def request_sync(self, actor: Actor, salon_id: str) -> str:
+        """ "Sync now": owe the salon a full push of its Messenger profile at once (what Meta
+        was given before is forgotten, so nothing is skipped as unchanged). The job id names the
+        salon's one sync job; its outcome shows in the status (last_sync_at, sync_error)."""
+        now = self._clock.now()
+        async with self._uow(write=True) as uow:
+            salon = await owned_salon(uow, actor, salon_id)
+            require_paid(salon)
+            integration = await uow.meta.get(salon_id)
+            if integration is None or integration.page is None:
+                raise Conflict("Connect a Facebook Page first; there is nothing to sync yet.")
+            if integration.status != IntegrationStatus.ACTIVE:
+                raise Conflict("The connection is not active: reconnect Facebook & Instagram.")
+            await request_full_meta_sync(uow, salon_id, now)
+            await uow.commit()
+        return f"meta-sync:{salon_id}"
+
     async def disconnect(self, actor: Actor, salon_id: str) -> MetaStatus:
         """Forget the Page and tokens now; what Meta must undo is queued and tried at once.
 

@@ -724,3 +724,33 @@ def test_a_permission_revocation_webhook_disconnects_within_seconds(
         f"/api/salons/{salon.salon_id}/webhook-events/nope/replay", headers=salon.auth
     )
     assert missing.status_code == 404
+
+
+def test_sync_now_pushes_the_profile_again(stack: Stack, http: httpx.Client) -> None:
+    salon = make_salon(http, staff=1)
+    body = {"salon_id": salon.salon_id}
+    refused = http.post("/api/meta/sync", json=body, headers=salon.auth)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "plan_required"
+    stack.cli("salon", "set-tier", salon.salon_id, "growth")
+    early = http.post("/api/meta/sync", json=body, headers=salon.auth)
+    assert early.status_code == 409 and "Connect" in early.json()["error"]["message"]
+    assert connect(stack, http, salon, [ANNEX])["result"] == "connected"
+
+    def pushes() -> int:
+        return sum(1 for entry in stack.sandbox.sent()["profile_log"] if ANNEX in str(entry))
+
+    deadline = time.monotonic() + 20
+    while not pushes() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    before = pushes()
+    assert before >= 1, "connecting syncs the profile"
+    r = http.post("/api/meta/sync", json=body, headers=salon.auth)
+    assert r.status_code == 202 and r.json() == {"job_id": f"meta-sync:{salon.salon_id}"}
+    # Nothing changed, yet "Sync now" pushes again (a full sync, not skipped as unchanged).
+    while pushes() == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert pushes() == before + 1
+    other = make_salon(http, staff=1)
+    foreign = http.post("/api/meta/sync", json=body, headers=other.auth)
+    assert foreign.status_code == 404
+    http.post("/api/meta/disconnect", json=body, headers=salon.auth)

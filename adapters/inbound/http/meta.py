@@ -102,6 +102,10 @@ class MetaStatusOut(msgspec.Struct, kw_only=True):
     pages: list[PageChoiceOut]  # the page picker while `pending`
 
 
+class SyncJobOut(msgspec.Struct, kw_only=True):
+    job_id: str
+
+
 class DeletionOut(msgspec.Struct, kw_only=True):
     url: str
     confirmation_code: str
@@ -183,6 +187,11 @@ class MetaOwnerController(Controller):
     @get("/status/{salon_id:str}")
     async def status(self, salon_id: str, actor: Actor, use_cases: UseCases) -> MetaStatusOut:
         return present_status(await use_cases.meta.status(actor, salon_id))
+
+    @post("/sync", status_code=202)
+    async def sync(self, data: SalonIn, actor: Actor, use_cases: UseCases) -> SyncJobOut:
+        """Push services, hours and the booking button to Meta now (runs on the workers)."""
+        return SyncJobOut(job_id=await use_cases.meta.request_sync(actor, data.salon_id))
 
     @post("/disconnect", status_code=200)
     async def disconnect(self, data: SalonIn, actor: Actor, use_cases: UseCases) -> MetaStatusOut:
