@@ -26,7 +26,21 @@ async def bare_post(data: dict[str, Any]) -> dict[str, Any]:
     return {"status": "ok", "service": "bare", "received": len(data)}
 
 
-app = Litestar(route_handlers=[bare_get, bare_post])
+# The widget bench's baseline: the smallest page that "shows a slot" the way the widget marks it.
+BARE_PAGE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bare</title></head>'
+    '<body><button class="slot">10:00</button>'
+    '<script>performance.mark("first-screen");performance.mark("slots-visible")</script>'
+    "</body></html>"
+)
+
+
+@get("/bare/page", media_type="text/html")
+async def bare_page() -> str:
+    return BARE_PAGE
+
+
+app = Litestar(route_handlers=[bare_get, bare_post, bare_page])
 
 
 def main() -> None:

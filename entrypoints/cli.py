@@ -57,6 +57,8 @@ def _demo(settings: Settings) -> int:
     salon_id = made["salon_id"]
     book = f"{base}/api/book/social/{salon_id}"
     print(f"""Demo salon ready: Glow Studio Bandra (Asia/Kolkata, INR)
+  booking page:    {base}/book/{made["slug"]}?src=instagram
+  admin:           {base}/admin  (log in as below)
   salon id:        {salon_id}
   owner login:     {DEMO_EMAIL} / {DEMO_PASSWORD}
   owner token:     {made["token"]}

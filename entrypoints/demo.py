@@ -72,7 +72,8 @@ async def seed_demo(use_cases: UseCases) -> dict[str, str]:
     for name, service_ids, weekly in team:
         member = await use_cases.staff.create(actor, salon_id, name=name, service_ids=service_ids)
         await use_cases.staff.set_hours(actor, salon_id, member.id, weekly)
-    return {"token": made.token, "salon_id": salon_id, "first_service_id": ids[0]}
+    slug = (await use_cases.salons.get(actor, salon_id)).slug
+    return {"token": made.token, "salon_id": salon_id, "first_service_id": ids[0], "slug": slug}
 
 
 async def _existing(use_cases: UseCases, actor: Actor) -> dict[str, str]:
@@ -81,4 +82,8 @@ async def _existing(use_cases: UseCases, actor: Actor) -> dict[str, str]:
     salon = await use_cases.browse.by_slug("glow-studio-bandra")
     await use_cases.salons.get(actor, salon.id)
     services = await use_cases.services.list(actor, salon.id)
-    return {"salon_id": salon.id, "first_service_id": services[0].id if services else ""}
+    return {
+        "salon_id": salon.id,
+        "first_service_id": services[0].id if services else "",
+        "slug": salon.slug,
+    }

@@ -15,6 +15,15 @@ if [ "${CI:-}" = "true" ]; then
   scripts/services.sh
 fi
 
+# The browser tests drive the system Chromium (Debian's package); Playwright never downloads one.
+if [ -z "${SALONHUB_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
+  echo "== installing Chromium (apt-get install chromium) for the browser tests"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get install -y -q chromium >/dev/null 2>&1 \
+    || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q chromium >/dev/null; }
+fi
+
 echo "== ruff";         .venv/bin/ruff check .
 echo "== ruff format";  .venv/bin/ruff format --check .
 echo "== mypy";         .venv/bin/mypy

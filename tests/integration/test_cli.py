@@ -31,9 +31,12 @@ def test_demo_seeds_once_and_set_tier_changes_the_plan(tmp_path: Path) -> None:
         for line in first.stdout.splitlines()
         if line.strip().startswith("salon id:")
     )
+    assert "/book/glow-studio-bandra?src=instagram" in first.stdout
+    assert "/admin" in first.stdout
     again = salonhub(tmp_path, "demo")
     assert again.returncode == 0, again.stderr
     assert f"salon id:        {salon_id}" in again.stdout
+    assert "/book/glow-studio-bandra?src=instagram" in again.stdout
     tier = salonhub(tmp_path, "salon", "set-tier", salon_id, "elite")
     assert tier.returncode == 0 and "elite" in tier.stdout
     unknown = salonhub(tmp_path, "salon", "set-tier", "no-such-salon", "elite")
