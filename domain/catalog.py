@@ -19,6 +19,7 @@ class Service:
     buffer_after_minutes: int = 0
     description: str | None = None
     active: bool = True
+    category: str | None = None  # the widget groups services by it (None: "Services")
 
     @property
     def duration(self) -> timedelta:
@@ -40,6 +41,8 @@ class Service:
             errors["price_minor"] = "must be 0 or more"
         if len(self.currency) != 3 or not self.currency.isalpha() or not self.currency.isupper():
             errors["currency"] = "must be an ISO 4217 code such as INR"
+        if self.category is not None and not 1 <= len(self.category) <= 60:
+            errors["category"] = "must be 1 to 60 characters (empty to clear)"
         if errors:
             raise ValidationFailed("Invalid service.", errors)
 

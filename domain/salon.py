@@ -55,6 +55,56 @@ class BookingPolicy:
             raise ValidationFailed("Invalid booking policy.", errors)
 
 
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_LOGO = re.compile(r"^https://[^\s\"'<>\\]{1,490}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Branding:
+    """An Elite salon's look on its booking page: a brand colour and a logo (https URL)."""
+
+    color: str | None = None
+    logo_url: str | None = None
+
+    def merged(self, changes: dict[str, str]) -> Branding:
+        """`changes` applied ("" clears a field), validated."""
+        known = {"color", "logo_url"}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise ValidationFailed(
+                "Unknown branding field.", {f"branding.{k}": "unknown" for k in unknown}
+            )
+        values = {k: (v.strip() or None) for k, v in changes.items()}
+        merged = replace(self, **values)
+        errors: dict[str, str] = {}
+        if merged.color is not None and not _COLOR.match(merged.color):
+            errors["branding.color"] = "must be a #rrggbb colour"
+        if merged.logo_url is not None and not _LOGO.match(merged.logo_url):
+            errors["branding.logo_url"] = "must be an https:// address of at most 500 characters"
+        if errors:
+            raise ValidationFailed("Invalid branding.", errors)
+        return merged
+
+
+def _luminance(color: tuple[float, float, float]) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in color)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def readable_on_white(color: str, ratio: float = 4.5) -> str:
+    """`color` darkened just enough for white text on it (and it on white) to reach WCAG AA's
+    contrast `ratio`: the owner's hue, legible buttons."""
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    for _ in range(200):  # judged on the 8-bit values written out, not before rounding
+        if 1.05 / (_luminance((rgb[0] / 255, rgb[1] / 255, rgb[2] / 255)) + 0.05) >= ratio:
+            break
+        rgb = [int(c * 0.95) for c in rgb]
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
 _ZONES: frozenset[str] | None = None
 
 
@@ -88,6 +138,7 @@ class Salon:
     tier: Tier
     policy: BookingPolicy = field(default_factory=BookingPolicy)
     created_at: datetime | None = None
+    branding: Branding = field(default_factory=Branding)
 
     @property
     def zone(self) -> ZoneInfo:

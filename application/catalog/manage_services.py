@@ -25,6 +25,7 @@ EDITABLE = frozenset(
         "buffer_after_minutes",
         "description",
         "active",
+        "category",
     }
 )
 
@@ -44,6 +45,7 @@ class ManageServices:
         currency: str,
         buffer_after_minutes: int = 0,
         description: str | None = None,
+        category: str | None = None,
     ) -> Service:
         service = Service(
             id=new_id(),
@@ -54,6 +56,7 @@ class ManageServices:
             currency=currency,
             buffer_after_minutes=buffer_after_minutes,
             description=description,
+            category=(category or "").strip() or None,
         )
         service.validate()
         async with self._uow(write=True) as uow:
@@ -87,6 +90,8 @@ class ManageServices:
             raise ValueError(f"not editable: {sorted(unknown)}")
         if "name" in changes and isinstance(changes["name"], str):
             changes = {**changes, "name": changes["name"].strip()}
+        if "category" in changes and isinstance(changes["category"], str):
+            changes = {**changes, "category": changes["category"].strip() or None}  # "" clears
         async with self._uow(write=True) as uow:
             await owned_salon(uow, actor, salon_id)
             current = await salon_service(uow, salon_id, service_id)

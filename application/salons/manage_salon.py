@@ -14,7 +14,7 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from application.security import new_id
 from application.tenancy import owned_salon
 from domain.audit import diff
-from domain.errors import NotFound, ValidationFailed
+from domain.errors import NotFound, PlanRequired, ValidationFailed
 from domain.salon import Location, Salon, Tier, parse_timezone
 
 
@@ -34,8 +34,10 @@ class ManageSalon:
         name: str | None = None,
         timezone: str | None = None,
         policy: dict[str, Any] | None = None,
+        branding: dict[str, str] | None = None,
     ) -> Salon:
-        """Partial update; `policy` fields merge into the current policy."""
+        """Partial update; `policy` and `branding` fields merge into the current ones.
+        Branding (the booking page's colour and logo) is an Elite feature."""
         changes: dict[str, Any] = {}
         if name is not None:
             if not name.strip() or len(name) > 200:
@@ -48,6 +50,13 @@ class ManageSalon:
             salon = await owned_salon(uow, actor, salon_id)
             if policy:
                 changes["policy"] = salon.policy.merged(policy)
+            if branding:
+                if salon.tier is not Tier.ELITE:
+                    raise PlanRequired(
+                        "Your logo and colours on the booking page need the Elite plan.",
+                        {"required": [Tier.ELITE.value], "tier": salon.tier.value},
+                    )
+                changes["branding"] = salon.branding.merged(branding)
             updated = replace(salon, **changes)
             await uow.salons.update(updated)
             now = self._clock.now()

@@ -37,6 +37,7 @@ async def test_service_round_trip(uow_factory: UnitOfWorkFactory) -> None:
         buffer_after_minutes=240,
         description="Everything, twice.",
         active=False,
+        category="Bridal",
     )
     await add_services(uow_factory, plain, full)
     async with uow_factory() as uow:

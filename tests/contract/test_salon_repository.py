@@ -9,7 +9,7 @@ import pytest
 
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import Conflict
-from domain.salon import BookingPolicy, Location, Salon, Tier
+from domain.salon import BookingPolicy, Branding, Location, Salon, Tier
 
 from .builders import IST, T0, add_salon, make_owner, make_salon, new_id
 
@@ -39,7 +39,11 @@ async def test_add_get_round_trip(uow_factory: UnitOfWorkFactory, owner_id: str)
         verify_new_customers=False,
     )
     salon = make_salon(owner_id, tier=Tier.ELITE, policy=policy, created_at=T0.astimezone(IST))
-    bare = make_salon(owner_id, created_at=None)
+    bare = make_salon(
+        owner_id,
+        created_at=None,
+        branding=Branding(color="#123abc", logo_url="https://cdn.example/logo.png"),
+    )
     await add(uow_factory, salon)
     await add(uow_factory, bare)
     async with uow_factory() as uow:

@@ -307,3 +307,91 @@ def test_unknown_salon_and_bad_manage_links_are_plain_404_pages(api: httpx.Clien
         r = api.get(path)
         assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), path
         assert "Not found" in r.text
+
+
+def test_elite_branding_service_groups_and_the_location_picker(
+    server: Server, phone_page: Page, api: httpx.Client
+) -> None:
+    s, slug = salon_with_slug(api, verify=False)
+    for service_id, category in ((s.cut, "Hair"), (s.colour, "Colour & care")):
+        r = api.patch(
+            f"/api/salons/{s.salon_id}/services/{service_id}",
+            headers=s.auth,
+            json={"category": category},
+        )
+        assert r.status_code == 200 and r.json()["category"] == category, r.text
+    brand = {"color": "#ffd1dc", "logo_url": "https://cdn.example/glow.png"}
+    server.cli("salon", "set-tier", s.salon_id, "growth")
+    refused = api.patch(f"/api/salons/{s.salon_id}", headers=s.auth, json={"branding": brand})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "plan_required"
+    bad = api.patch(
+        f"/api/salons/{s.salon_id}", headers=s.auth, json={"branding": {"color": "pink"}}
+    )
+    assert bad.status_code in (403, 422)
+    server.cli("salon", "set-tier", s.salon_id, "elite")
+    bad = api.patch(
+        f"/api/salons/{s.salon_id}", headers=s.auth, json={"branding": {"color": "pink"}}
+    )
+    assert bad.status_code == 422 and "branding.color" in bad.json()["error"]["details"]["fields"]
+    r = api.patch(f"/api/salons/{s.salon_id}", headers=s.auth, json={"branding": brand})
+    assert r.status_code == 200 and r.json()["branding"] == brand, r.text
+
+    # A second location with its own stylist; the first two work at the first location.
+    first = api.get(f"/api/salons/{s.salon_id}/locations", headers=s.auth).json()["items"][0]
+    for staff_id in s.staff:
+        r = api.patch(
+            f"/api/salons/{s.salon_id}/staff/{staff_id}",
+            headers=s.auth,
+            json={"location_id": first["id"]},
+        )
+        assert r.status_code == 200, r.text
+    r = api.post(
+        f"/api/salons/{s.salon_id}/locations",
+        headers=s.auth,
+        json={"name": "Andheri", "address": "Link Road"},
+    )
+    assert r.status_code == 201, r.text
+    andheri = r.json()["id"]
+    r = api.post(
+        f"/api/salons/{s.salon_id}/staff",
+        headers=s.auth,
+        json={"name": "Andheri Stylist", "service_ids": [s.cut], "location_id": andheri},
+    )
+    assert r.status_code == 201, r.text
+    local_stylist = r.json()["id"]
+    week = {"weekly": [{"weekday": d, "start": "10:00", "end": "18:00"} for d in range(7)]}
+    r = api.put(f"/api/salons/{s.salon_id}/staff/{local_stylist}/hours", headers=s.auth, json=week)
+    assert r.status_code == 200, r.text
+
+    page = phone_page
+    page.goto(f"{server.url}/book/{slug}?src=web")
+    expect(page.get_by_role("heading", name="Choose a location")).to_be_visible()
+    expect(page.locator("img.logo")).to_have_attribute("src", brand["logo_url"])
+    colour = page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--brand').trim()"
+    )
+    assert colour != "#ffd1dc" and colour.startswith("#")  # darkened to stay readable
+    clean(page)
+    snap(page, "widget-0-location")
+    page.get_by_role("button", name=re.compile("Andheri")).click()
+    # Only what Andheri's stylist does is offered there, under its category.
+    expect(page.get_by_role("heading", name="Hair")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Colour"))).to_have_count(0)
+    page.get_by_role("button", name=re.compile("Cut")).click()
+    expect(page.get_by_role("heading", name="Pick a time")).to_be_visible()  # one stylist
+    day = local_day(2)
+    pick_day(page, day)
+    start = at(day, "12:00")
+    slot_button(page, start).click()
+    page.get_by_label("Your name").fill("Branch Customer")
+    page.get_by_label("Mobile number").fill(f"96{uuid.uuid4().int % 10**8:08d}")
+    page.get_by_role("button", name="Continue").click()
+    clean(page)  # the brand colour on the primary button passes contrast
+    page.get_by_role("button", name="Confirm booking").click()
+    expect(page.get_by_role("heading", name="You’re booked!")).to_be_visible()
+    token = page.url.split("/book/manage/")[1].split("?")[0]
+    booking = api.get(f"/api/book/manage/{token}").json()
+    assert booking["staff_id"] == local_stylist and booking["source"] == "web"
+    # The other location's customers still see both groups.
+    page.goto(f"{server.url}/book/{slug}?loc={first['id']}&step=service")
+    expect(page.get_by_role("heading", name="Colour & care")).to_be_visible()

@@ -69,6 +69,7 @@ class PublicBookingController(Controller):
                     price_minor=x.price_minor,
                     currency=x.currency,
                     description=x.description,
+                    category=x.category,
                 )
                 for x in o.services
             ],

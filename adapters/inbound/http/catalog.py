@@ -60,6 +60,7 @@ class ServicesController(Controller):
                 currency=data.currency,
                 buffer_after_minutes=data.buffer_after_minutes,
                 description=data.description,
+                category=data.category,
             )
         )
 

@@ -44,6 +44,7 @@ def salon(x: Salon) -> s.SalonOut:
             auto_confirm=p.auto_confirm,
             verify_new_customers=p.verify_new_customers,
         ),
+        branding=s.BrandingBody(color=x.branding.color, logo_url=x.branding.logo_url),
     )
 
 
@@ -63,6 +64,7 @@ def service(x: Service) -> s.ServiceOut:
         buffer_after_minutes=x.buffer_after_minutes,
         description=x.description,
         active=x.active,
+        category=x.category,
     )
 
 

@@ -31,8 +31,17 @@ class SalonsController(Controller):
         policy: dict[str, Any] | None = None
         if data.policy is not None:
             policy = {k: v for k, v in msgspec.structs.asdict(data.policy).items() if v is not None}
+        branding: dict[str, str] | None = None
+        if data.branding is not None:
+            fields = msgspec.structs.asdict(data.branding)
+            branding = {k: v for k, v in fields.items() if v is not None}
         updated = await use_cases.salons.update(
-            actor, salon_id, name=data.name, timezone=data.timezone, policy=policy
+            actor,
+            salon_id,
+            name=data.name,
+            timezone=data.timezone,
+            policy=policy,
+            branding=branding,
         )
         return present.salon(updated)
 

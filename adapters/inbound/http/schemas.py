@@ -58,10 +58,18 @@ class PolicyBody(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     verify_new_customers: bool | None = None
 
 
+class BrandingBody(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Elite: the booking page's brand colour (#rrggbb) and logo (https URL); "" clears."""
+
+    color: Annotated[str, msgspec.Meta(max_length=7)] | None = None
+    logo_url: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+
+
 class SalonPatchIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     name: Name | None = None
     timezone: ZoneName | None = None
     policy: PolicyBody | None = None
+    branding: BrandingBody | None = None
 
 
 class SalonOut(msgspec.Struct, kw_only=True):
@@ -72,6 +80,7 @@ class SalonOut(msgspec.Struct, kw_only=True):
     country: str
     tier: str
     policy: PolicyBody
+    branding: BrandingBody
 
 
 class LocationIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
@@ -96,6 +105,7 @@ class ServiceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen
     currency: Currency
     buffer_after_minutes: Annotated[int, msgspec.Meta(ge=0, le=240)] = 0
     description: Text | None = None
+    category: Annotated[str, msgspec.Meta(max_length=60)] | None = None
 
 
 class ServicePatchIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
@@ -106,6 +116,7 @@ class ServicePatchIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, f
     buffer_after_minutes: Annotated[int, msgspec.Meta(ge=0, le=240)] | None = None
     description: Text | None = None
     active: bool | None = None
+    category: Annotated[str, msgspec.Meta(max_length=60)] | None = None  # "" clears
 
 
 class ServiceOut(msgspec.Struct, kw_only=True):
@@ -117,6 +128,7 @@ class ServiceOut(msgspec.Struct, kw_only=True):
     buffer_after_minutes: int
     description: str | None
     active: bool
+    category: str | None
 
 
 class StaffIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
@@ -266,6 +278,7 @@ class PublicServiceOut(msgspec.Struct, kw_only=True):
     price_minor: int
     currency: str
     description: str | None
+    category: str | None = None
 
 
 class PublicStaffOut(msgspec.Struct, kw_only=True):

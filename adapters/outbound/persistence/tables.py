@@ -87,6 +87,8 @@ salons = Table(
     Column("auto_confirm", Boolean, nullable=False, server_default=text("true")),
     Column("verify_new_customers", Boolean, nullable=False, server_default=text("true")),
     Column("created_at", UtcDateTime, nullable=True),
+    Column("brand_color", Text, nullable=True),
+    Column("logo_url", Text, nullable=True),
     UniqueConstraint("slug"),
 )
 
@@ -115,6 +117,7 @@ services = Table(
     Column("buffer_after_minutes", Integer, nullable=False, server_default="0"),
     Column("description", Text, nullable=True),
     Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("category", Text, nullable=True),
     Index(None, "salon_id", "position"),
 )
 

@@ -26,7 +26,7 @@ from domain.analytics import FunnelStep
 from domain.booking import BookingStatus
 from domain.catalog import Service
 from domain.errors import DomainError, NotFound
-from domain.salon import Salon
+from domain.salon import Salon, Tier, readable_on_white
 
 from .. import presenters as present
 from .assets import Assets, compressed
@@ -59,6 +59,14 @@ def week_start(today: date, wanted: date | None, horizon_days: int) -> date:
     return today + timedelta(days=((wanted - today).days // WEEK) * WEEK)
 
 
+def brand_of(salon: Salon) -> dict[str, str | None] | None:
+    """An Elite salon's colour (darkened to stay readable, WCAG AA) and logo; else None."""
+    b = salon.branding
+    if salon.tier is not Tier.ELITE or (b.color is None and b.logo_url is None):
+        return None
+    return {"color": readable_on_white(b.color) if b.color else None, "logo_url": b.logo_url}
+
+
 def _json_for_html(value: Any) -> str:
     """JSON safe inside `<script type="application/json">` (no `</script>`, no `<!--`)."""
     return msgspec.json.encode(value).decode().replace("<", "\\u003c")
@@ -72,6 +80,7 @@ def _service(s: Service) -> dict[str, Any]:
         "price_minor": s.price_minor,
         "currency": s.currency,
         "description": s.description,
+        "category": s.category,
     }
 
 
@@ -94,6 +103,7 @@ class WidgetPages:
                 "timezone": salon.timezone,
                 "country": salon.country,
                 "locale": locale_of(salon.country),
+                "brand": brand_of(salon),
             },
             "policy": {
                 "horizon_days": policy.horizon_days,
@@ -142,14 +152,22 @@ class WidgetPages:
         nonce = secrets.token_urlsafe(16)
         request.scope.setdefault("state", {})["csp_nonce"] = nonce
         e = html.escape
+        brand = boot["salon"]["brand"] or {}
+        # Validated #rrggbb (domain.salon.Branding), so safe inside the style element.
+        colour = f":root{{--brand:{brand['color']}}}" if brand.get("color") else ""
+        logo = (
+            f'<img class="logo" src="{e(brand["logo_url"])}" alt="" width="40" height="40">'
+            if brand.get("logo_url")
+            else ""
+        )
         return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1,viewport-fit=cover">
 <meta name="robots" content="noindex"><meta name="referrer" content="same-origin">
 <title>{e(title)}</title>
-<style nonce="{nonce}">{self._css}</style>
+<style nonce="{nonce}">{self._css}{colour}</style>
 </head><body>
-<header class="top"><p class="salon">{e(boot["salon"]["name"])}</p>
+<header class="top"><p class="salon">{logo}{e(boot["salon"]["name"])}</p>
 <p class="progress" id="progress"></p></header>
 <main id="app" tabindex="-1"><noscript><p>Booking needs JavaScript turned on.</p></noscript></main>
 <p id="live" class="sr" aria-live="polite" aria-atomic="true"></p>
@@ -164,7 +182,7 @@ def _headers(request: Request[Any, Any, Any], referrer: str) -> dict[str, str]:
     return {
         "Content-Security-Policy": (
             f"default-src 'self'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
-            "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+            "img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'; "
             "base-uri 'none'; form-action 'self'"
         ),
         "Cache-Control": "no-cache, private",

@@ -27,6 +27,7 @@ def _service_values(service: Service) -> dict[str, Any]:
         "buffer_after_minutes": service.buffer_after_minutes,
         "description": service.description,
         "active": service.active,
+        "category": service.category,
     }
 
 
@@ -41,6 +42,7 @@ def _service(row: RowMapping) -> Service:
         buffer_after_minutes=row["buffer_after_minutes"],
         description=row["description"],
         active=bool(row["active"]),
+        category=row["category"],
     )
 
 

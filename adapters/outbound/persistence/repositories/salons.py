@@ -9,7 +9,7 @@ from sqlalchemy import RowMapping, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from application.ports.salon_repository import SalonRepository
-from domain.salon import BookingPolicy, Location, Salon, Tier
+from domain.salon import BookingPolicy, Branding, Location, Salon, Tier
 
 from ..errors import guarded_write
 from ..tables import locations as location_table
@@ -34,6 +34,8 @@ def _salon_values(salon: Salon) -> dict[str, Any]:
         "auto_confirm": policy.auto_confirm,
         "verify_new_customers": policy.verify_new_customers,
         "created_at": salon.created_at,
+        "brand_color": salon.branding.color,
+        "logo_url": salon.branding.logo_url,
     }
 
 
@@ -55,6 +57,7 @@ def _salon(row: RowMapping) -> Salon:
             verify_new_customers=bool(row["verify_new_customers"]),
         ),
         created_at=row["created_at"],
+        branding=Branding(color=row["brand_color"], logo_url=row["logo_url"]),
     )
 
 

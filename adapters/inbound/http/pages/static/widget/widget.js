@@ -244,7 +244,7 @@ function slotList(slots, nextDay, start) {
     return "<p>No free times this day.</p>" + (nextDay ? '<button type="button" data-act="day" data-to="' + nextDay + '">Next free day: ' + esc(dayName(nextDay)) + "</button>" : '<button type="button" data-act="week" data-to="' + addDays(start, 7) + '">See the next week</button>');
   }
   return '<div class="slots" role="list" aria-labelledby="day-title">' + slots.map((s) =>
-    '<span role="listitem"><button type="button" class="slot" data-act="slot" data-to="' + esc(s.start) + '" aria-label="' + esc(when(s.start)) + '">' + esc(time(s.start)) + "</button></span>").join("") + "</div>";
+    '<span role="listitem"><button type="button" class="slot" data-act="slot" data-to="' + esc(s.start) + '" data-staff="' + esc(s.staff_ids.join(" ")) + '" aria-label="' + esc(when(s.start)) + '">' + esc(time(s.start)) + "</button></span>").join("") + "</div>";
 }
 
 // ---- booking, OTP, alternatives ------------------------------------------------------------
@@ -257,6 +257,8 @@ function busy(on) {
 async function book() {
   const st = state(), {svc, staff} = picked(st), d = store.get("details");
   let staffId = staff ? staff.id : null;
+  // "Anyone" at one of several locations: someone free at that location, not anywhere.
+  if (!staffId && B.locations.length > 1) staffId = (store.get("slotStaff") || [])[0] || null;
   const body = {salon_id: S.id, service_id: svc.id, staff_id: staffId, start: st.start, source: B.src,
     customer: Object.assign({name: d.name, phone: d.phone}, d.email ? {email: d.email} : {})};
   if (otpToken) body.otp_token = otpToken;
@@ -295,8 +297,13 @@ function alternatives(alts) {
   const first = box.querySelector("button");
   if (first) first.focus();
 }
+function keepSlotStaff(ids) {
+  const here = new Set(locStaff(state()).map((x) => x.id));
+  store.set("slotStaff", String(ids || "").split(" ").filter((id) => here.has(id)));
+}
 function pickAlternative(btn) {
   const st = state(), start = btn.dataset.to, free = btn.dataset.staff.split(" ");
+  keepSlotStaff(btn.dataset.staff);
   const patch = {start, date: start.slice(0, 10)};
   if (!manage() && st.staff !== "any" && !free.includes(st.staff)) patch.staff = "any";
   go(patch, true);
@@ -405,7 +412,10 @@ const ACTS = {
   staff: (b) => go({staff: b.dataset.id, start: "", step: "time"}),
   week: (b) => go({date: b.dataset.to}, true),
   day: (b) => { go({date: b.dataset.to}, true); const p = app.querySelector('[aria-pressed="true"]'); if (p) p.focus(); },
-  slot: (b) => go({start: b.dataset.to, date: b.dataset.to.slice(0, 10), step: manage() ? "move" : "details"}),
+  slot: (b) => {
+    keepSlotStaff(b.dataset.staff);
+    go({start: b.dataset.to, date: b.dataset.to.slice(0, 10), step: manage() ? "move" : "details"});
+  },
   retry: () => render(false),
   book, move, cancel,
   alt: pickAlternative,
