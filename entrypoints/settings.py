@@ -40,6 +40,7 @@ DEFAULT_RATE_LIMITS: Mapping[str, Rate] = {
     "login_ip": Rate.parse("10/minute"),
     "login_email": Rate.parse("5/minute"),
     "signup_ip": Rate.parse("20/hour"),
+    "meta_sync_salon": Rate.parse("12/hour"),
 }
 
 

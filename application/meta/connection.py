@@ -595,7 +595,13 @@ class MetaConnection:
                 raise Conflict("Connect a Facebook Page first; there is nothing to sync yet.")
             if integration.status != IntegrationStatus.ACTIVE:
                 raise Conflict("The connection is not active: reconnect Facebook & Instagram.")
-            await request_full_meta_sync(uow, salon_id, now)
+            state = await uow.meta_sync.get(salon_id)
+            if state is not None and state.lease_until is not None and state.lease_until > now:
+                # A worker is pushing right now: owe one more sync after it, and leave its
+                # lease (and the backoff bookkeeping) alone.
+                await uow.meta_sync.request(salon_id, now, timedelta(0))
+            else:
+                await request_full_meta_sync(uow, salon_id, now)
             await uow.commit()
         return f"meta-sync:{salon_id}"
 

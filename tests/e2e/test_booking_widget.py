@@ -176,7 +176,9 @@ def test_a_customer_from_instagram_books_around_a_taken_slot_and_reschedules(
     assert booking["customer"]["phone"] == "+91" + phone
     ics = api.get(f"/book/manage/{token}/booking.ics")
     assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
-    assert "SUMMARY:Cut at Glow" in ics.text and f"/book/manage/{token}" in ics.text
+    unfolded = ics.text.replace("\r\n ", "")  # RFC 5545 folds lines over 75 octets
+    assert "SUMMARY:Cut at Glow" in unfolded and f"URL:{server.url}/book/manage/{token}" in unfolded
+    assert all(len(line.encode()) <= 75 for line in ics.text.split("\r\n"))
 
     # Reload keeps the confirmation; the manage link lets the customer move the appointment.
     page.reload()
@@ -395,3 +397,44 @@ def test_elite_branding_service_groups_and_the_location_picker(
     # The other location's customers still see both groups.
     page.goto(f"{server.url}/book/{slug}?loc={first['id']}&step=service")
     expect(page.get_by_role("heading", name="Colour & care")).to_be_visible()
+
+
+def test_back_after_booking_and_confirming_again_books_once(
+    server: Server, phone_page: Page, api: httpx.Client
+) -> None:
+    s, slug = salon_with_slug(api, verify=False)
+    page = phone_page
+    day = local_day(2)
+    start = at(day, "13:00")
+    page.goto(f"{server.url}/book/{slug}?src=facebook&service={s.cut}&staff=any&step=time")
+    pick_day(page, day)
+    slot_button(page, start).click()
+    page.get_by_label("Your name").fill("Twice Tapper")
+    page.get_by_label("Mobile number").fill(f"95{uuid.uuid4().int % 10**8:08d}")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Confirm booking").click()
+    expect(page.get_by_role("heading", name="You’re booked!")).to_be_visible()
+    first = page.url.split("/book/manage/")[1].split("?")[0]
+
+    page.go_back()  # back to the booking steps: that page again, not a stale confirmation
+    expect(page.get_by_role("heading", name="Your details")).to_be_visible()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Confirm booking").click()
+    expect(page.get_by_role("heading", name="You’re booked!")).to_be_visible()
+    assert page.url.split("/book/manage/")[1].split("?")[0] == first  # the same booking replayed
+    made = api.get(f"/api/salons/{s.salon_id}/bookings", headers=s.auth).json()["items"]
+    assert [b["start"] for b in made] == [start]
+
+    # A hand-edited URL never blanks the page.
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for query in (
+        "step=move&start=garbage",
+        "step=time&date=__proto__",
+        "step=time&date=2026-99-99",
+    ):
+        page.goto(f"{server.url}/book/manage/{first}?{query}")
+        expect(page.locator("#app h2")).to_be_visible()
+    page.goto(f"{server.url}/book/{slug}?service={s.cut}&staff=any&step=confirm&start=x")
+    expect(page.get_by_role("heading", name="Pick a time")).to_be_visible()
+    assert errors == []

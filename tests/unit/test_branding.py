@@ -43,3 +43,15 @@ def test_merge_validates_and_clears() -> None:
     ):
         with pytest.raises(ValidationFailed):
             Branding().merged(bad)
+
+
+def test_calendar_lines_are_folded_at_75_octets_and_text_escaped() -> None:
+    from adapters.inbound.http.pages.widget import _fold, _ics_text
+
+    line = "DESCRIPTION:" + _ics_text("Change, or cancel; here:\r\nhttps://x/" + "é" * 80)
+    folded = _fold(line)
+    parts = folded.split("\r\n")
+    assert all(len(p.encode()) <= 75 for p in parts)
+    assert all(p.startswith(" ") for p in parts[1:])
+    assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line  # unfolds back
+    assert "\\," in line and "\\;" in line and "\\n" in line and "\r" not in line

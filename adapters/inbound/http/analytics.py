@@ -27,7 +27,7 @@ SalonId = Annotated[str | None, QueryParameter(required=False, max_length=64)]
 DateParam = Annotated[str | None, QueryParameter(required=False, max_length=32)]
 FromParam = Annotated[str | None, QueryParameter(query="from", required=False, max_length=32)]
 Source = Annotated[str, msgspec.Meta(max_length=64, pattern=_PRINTABLE)]
-CSV_TYPE = "text/csv; charset=utf-8"
+CSV_TYPE = "text/csv"  # Litestar adds "; charset=utf-8" to text types
 
 
 class FunnelIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):

@@ -21,6 +21,7 @@ from domain.errors import Unauthorized
 
 from .dependencies import provide_actor
 from .presenters import local
+from .rate_limits import Throttle
 from .schemas import _PRINTABLE
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=_PRINTABLE)]
@@ -189,8 +190,16 @@ class MetaOwnerController(Controller):
         return present_status(await use_cases.meta.status(actor, salon_id))
 
     @post("/sync", status_code=202)
-    async def sync(self, data: SalonIn, actor: Actor, use_cases: UseCases) -> SyncJobOut:
+    async def sync(
+        self,
+        data: SalonIn,
+        actor: Actor,
+        use_cases: UseCases,
+        request: Request[Any, Any, Any],
+        throttle: Throttle,
+    ) -> SyncJobOut:
         """Push services, hours and the booking button to Meta now (runs on the workers)."""
+        await throttle.check(request, "meta_sync", salon=str(data.salon_id))
         return SyncJobOut(job_id=await use_cases.meta.request_sync(actor, data.salon_id))
 
     @post("/disconnect", status_code=200)

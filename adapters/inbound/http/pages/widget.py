@@ -151,6 +151,8 @@ class WidgetPages:
     def render(self, request: Request[Any, Any, Any], title: str, boot: dict[str, Any]) -> bytes:
         nonce = secrets.token_urlsafe(16)
         request.scope.setdefault("state", {})["csp_nonce"] = nonce
+        # The manage page's URL holds its token: no Referer at all, even to ourselves.
+        referrer = "no-referrer" if boot["mode"] == "manage" else "same-origin"
         e = html.escape
         brand = boot["salon"]["brand"] or {}
         # Validated #rrggbb (domain.salon.Branding), so safe inside the style element.
@@ -163,7 +165,7 @@ class WidgetPages:
         return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1,viewport-fit=cover">
-<meta name="robots" content="noindex"><meta name="referrer" content="same-origin">
+<meta name="robots" content="noindex"><meta name="referrer" content="{referrer}">
 <title>{e(title)}</title>
 <style nonce="{nonce}">{self._css}{colour}</style>
 </head><body>
@@ -199,7 +201,23 @@ def not_found_page(request: Request[Any, Any, Any], message: str) -> Response[by
 
 
 def _ics_text(value: str) -> str:
-    return re.sub(r"([,;\\])", r"\\\1", value).replace("\n", "\\n")
+    escaped = re.sub(r"([,;\\])", r"\\\1", value)
+    return escaped.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 3.1: lines longer than 75 octets continue on the next line after a space."""
+    out: list[str] = []
+    chunk, size = "", 0
+    for ch in line:
+        width = len(ch.encode())
+        if size + width > (75 if not out else 74):
+            out.append(chunk)
+            chunk, size = "", 0
+        chunk += ch
+        size += width
+    out.append(chunk)
+    return "\r\n ".join(out)
 
 
 def calendar_file(view: BookingView, salon: Salon, service: str, manage_url: str) -> str:
@@ -222,7 +240,7 @@ def calendar_file(view: BookingView, salon: Salon, service: str, manage_url: str
         "END:VEVENT",
         "END:VCALENDAR",
     ]
-    return "\r\n".join(lines) + "\r\n"
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
 
 def widget_routes(assets: Assets) -> list[Any]:
@@ -283,7 +301,7 @@ def widget_routes(assets: Assets) -> list[Any]:
         text = calendar_file(view, offer.salon, service, f"{base}/book/manage/{token}")
         return Response(
             text.encode(),
-            media_type="text/calendar; charset=utf-8",
+            media_type="text/calendar",
             headers={
                 "Content-Disposition": 'attachment; filename="appointment.ics"',
                 "Cache-Control": "no-store",

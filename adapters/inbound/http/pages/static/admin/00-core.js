@@ -43,13 +43,20 @@
     var key = SOURCES[source] ? source : "web";
     return '<span class="badge badge-' + key + '">' + SH.esc(SOURCES[key]) + "</span>";
   };
-  SH.money = function (minor, currency) {
+  /** Digits after the point in `currency` (INR 2, JPY 0, KWD 3): minor units per major. */
+  SH.minorDigits = function (currency) {
     try {
-      return new Intl.NumberFormat(undefined, { style: "currency", currency: currency }).format(
-        minor / 100
-      );
+      return new Intl.NumberFormat("en", { style: "currency", currency: currency }).resolvedOptions().maximumFractionDigits;
     } catch (e) {
-      return (minor / 100).toFixed(2) + " " + currency;
+      return 2;
+    }
+  };
+  SH.money = function (minor, currency) {
+    var scale = Math.pow(10, SH.minorDigits(currency));
+    try {
+      return new Intl.NumberFormat(undefined, { style: "currency", currency: currency }).format(minor / scale);
+    } catch (e) {
+      return (minor / scale).toFixed(2) + " " + currency;
     }
   };
   SH.pct = function (x) {
@@ -265,7 +272,13 @@
   function match(path) {
     for (var i = 0; i < SH.routes.length; i++) {
       var m = SH.routes[i].re.exec(path);
-      if (m) return { route: SH.routes[i], params: m.slice(1).map(decodeURIComponent) };
+      if (m) {
+        try {
+          return { route: SH.routes[i], params: m.slice(1).map(decodeURIComponent) };
+        } catch (e) {
+          return null; // a malformed %-escape: "Page not found"
+        }
+      }
     }
     return null;
   }

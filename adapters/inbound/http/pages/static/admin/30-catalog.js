@@ -84,6 +84,7 @@
       SH.field({ name: "price", label: "Price", type: "number", required: true, attrs: ' min="0" step="0.01"' }) +
       SH.field({ name: "currency", label: "Currency", value: defaultCurrency(), required: true, attrs: ' maxlength="3"' }) +
       SH.field({ name: "description", label: "Description (optional)" }) +
+      SH.field({ name: "category", label: "Category (optional, groups services on the booking page)", attrs: ' maxlength="60"' }) +
       formButtons("Add service") + "</form></section>";
     var items = [];
     var ed = editor(main, {
@@ -95,19 +96,22 @@
           name: v.name,
           duration_minutes: v.duration_minutes,
           buffer_after_minutes: v.buffer_after_minutes || 0,
-          price_minor: v.price === null ? null : Math.round(v.price * 100),
+          price_minor: v.price === null ? null : Math.round(v.price * Math.pow(10, SH.minorDigits((v.currency || "").toUpperCase()))),
           currency: (v.currency || "").toUpperCase(),
         };
         if (v.description) body.description = v.description;
+        body.category = v.category || "";
         return body;
       },
       fill: function (form, s) {
         form.elements.name.value = s.name;
         form.elements.duration_minutes.value = s.duration_minutes;
         form.elements.buffer_after_minutes.value = s.buffer_after_minutes;
-        form.elements.price.value = (s.price_minor / 100).toFixed(2);
+        var digits = SH.minorDigits(s.currency);
+        form.elements.price.value = (s.price_minor / Math.pow(10, digits)).toFixed(digits);
         form.elements.currency.value = s.currency;
         form.elements.description.value = s.description || "";
+        form.elements.category.value = s.category || "";
       },
       onReset: function (form) {
         form.elements.currency.value = defaultCurrency();

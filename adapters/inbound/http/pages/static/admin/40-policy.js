@@ -84,6 +84,13 @@
             '<p class="hint">Plan: <strong>' + esc(salon.tier.charAt(0).toUpperCase() + salon.tier.slice(1)) + "</strong></p>"
         ) +
         SH.section("Booking policy", policyFields(salon.policy)) +
+        SH.section(
+          "Your look on the booking page",
+          salon.tier === "elite"
+            ? SH.field({ name: "brand_color", label: "Brand colour", type: "color", value: salon.branding.color || "#6d28d9", hint: "Buttons and highlights; darkened if needed so text on it stays readable." }) +
+                SH.field({ name: "logo_url", label: "Logo address (https://…, optional)", value: salon.branding.logo_url || "", attrs: ' maxlength="500"' })
+            : '<p class="hint">Your logo and colours on the booking page come with the Elite plan.</p>'
+        ) +
         '<div class="form-actions"><button type="submit" class="btn">Save settings</button></div></form>' +
         SH.section("Your booking page", bookingBox(salon.slug), "booking-page");
       SH.wireCopy(SH.$("#booking-page", main));
@@ -95,7 +102,9 @@
         });
         policy.auto_confirm = v.auto_confirm;
         policy.verify_new_customers = v.verify_new_customers;
-        return SH.api("PATCH", SH.salonPath(), { name: v.name, timezone: v.timezone, policy: policy }).then(function (s) {
+        var body = { name: v.name, timezone: v.timezone, policy: policy };
+        if (salon.tier === "elite") body.branding = { color: v.brand_color || "", logo_url: v.logo_url || "" };
+        return SH.api("PATCH", SH.salonPath(), body).then(function (s) {
           SH.session.salons.forEach(function (x) {
             if (x.id === s.id) {
               x.name = s.name;

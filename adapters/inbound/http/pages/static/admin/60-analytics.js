@@ -283,8 +283,11 @@
   }
 
   function analytics(main) {
-    var to = SH.param("to") || SH.today();
-    var from = SH.param("from") || SH.addDays(to, -29);
+    var day = function (v) {
+      return v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !isNaN(Date.parse(v + "T00:00:00Z")) ? v : "";
+    };
+    var to = day(SH.param("to")) || SH.today();
+    var from = day(SH.param("from")) || SH.addDays(to, -29);
     var q = SH.qs({ salon_id: SH.salonId, from: from, to: to });
     return SH.api("GET", "/api/meta/analytics" + q).then(
       function (data) {

@@ -34,6 +34,7 @@ const KEYS = ["step", "loc", "service", "staff", "date", "start"];
 function state() {
   const q = new URLSearchParams(location.search), s = {};
   KEYS.forEach((k) => { s[k] = q.get(k) || ""; });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s.date) || isNaN(utc(s.date))) s.date = "";  // a hand-edited URL
   return s;
 }
 function go(patch, replace) {
@@ -97,6 +98,7 @@ function picked(st) {
   return {svc, staff};
 }
 function stepOf(st) {
+  if (st.start && isNaN(Date.parse(st.start))) st.start = "";  // (mutates: render reads it after)
   if (manage()) {
     if (!active() || !["time", "move", "cancel"].includes(st.step)) return "view";
     if (st.step !== "cancel" && !byId(B.services, B.booking.service_id)) return "view";
@@ -139,12 +141,12 @@ const VIEWS = {
     return head("Choose a location") + '<ul class="list">' + B.locations.map((l) => choice("loc", l.id, l.name, "", l.address)).join("") + "</ul>";
   },
   service(st) {
-    const groups = {};
-    servicesAt(st).forEach((s) => { (groups[s.category || ""] = groups[s.category || ""] || []).push(s); });
-    const names = Object.keys(groups);
+    const groups = new Map();
+    servicesAt(st).forEach((s) => { const g = s.category || ""; if (!groups.has(g)) groups.set(g, []); groups.get(g).push(s); });
+    const names = Array.from(groups.keys());
     if (!names.length) return head("Choose a service") + "<p>No services can be booked online right now.</p>";
     return head("Choose a service", B.locations.length > 1 ? "location" : "") + names.map((g) =>
-      (g ? "<h3>" + esc(g) + "</h3>" : "") + '<ul class="list">' + groups[g].map((s) =>
+      (g ? "<h3>" + esc(g) + "</h3>" : "") + '<ul class="list">' + groups.get(g).map((s) =>
         choice("service", s.id, s.name, esc(money(s.price_minor, s.currency)) + " · " + esc(mins(s.duration_minutes)), s.description)).join("") + "</ul>").join("");
   },
   staff(st) {
@@ -201,7 +203,7 @@ async function slotsInto(st) {
   const first = B.today, horizon = B.policy.horizon_days;
   const wanted = st.date && dayDiff(first, st.date) >= 0 && dayDiff(first, st.date) <= horizon ? st.date : first;
   const start = addDays(first, Math.floor(dayDiff(first, wanted) / 7) * 7);
-  const staffId = manage() ? null : staff ? staff.id : null;
+  const staffId = manage() ? B.booking.staff_id : staff ? staff.id : null;  // a move keeps the stylist
   const draw = async (fresh) => {
     let slots;
     box.setAttribute("aria-busy", "true");
@@ -248,7 +250,8 @@ function slotList(slots, nextDay, start) {
 }
 
 // ---- booking, OTP, alternatives ------------------------------------------------------------
-let otpToken = null, idem = {body: "", key: ""};
+// The key outlives a reload (Back then Confirm again replays the first booking, never a second).
+let otpToken = null, idem = store.get("idem") || {body: "", key: ""};
 const errBox = (text) => { const e = document.getElementById("book-err"); if (e) e.textContent = text || ""; };
 function busy(on) {
   app.querySelectorAll("button.primary").forEach((b) => { b.disabled = on; });
@@ -263,7 +266,10 @@ async function book() {
     customer: Object.assign({name: d.name, phone: d.phone}, d.email ? {email: d.email} : {})};
   if (otpToken) body.otp_token = otpToken;
   const text = JSON.stringify(body);
-  if (idem.body !== text) idem = {body: text, key: crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()};
+  if (idem.body !== text) {
+    idem = {body: text, key: crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()};
+    store.set("idem", idem);
+  }
   busy(true); errBox("");
   const r = await call("POST", API + "/social/create", body, {"Idempotency-Key": idem.key});
   busy(false);
@@ -387,7 +393,7 @@ async function messengerButtons() {
 async function move() {
   const st = state();
   busy(true); errBox("");
-  const r = await call("POST", API + "/manage/" + encodeURIComponent(B.token) + "/reschedule", {start: st.start});
+  const r = await call("POST", API + "/manage/" + encodeURIComponent(B.token) + "/reschedule", {start: st.start, staff_id: B.booking.staff_id});
   busy(false);
   if (r.data) { B.booking = r.data; B.fresh = false; go({step: "", start: "", date: ""}, false); say("Moved to " + when(r.data.start)); return; }
   if (r.error.code === "slot_unavailable") return alternatives((r.error.details && r.error.details.alternatives) || []);
@@ -449,7 +455,11 @@ app.addEventListener("submit", (ev) => {
   otpToken = null;
   go({step: "confirm"});
 });
-window.addEventListener("popstate", () => render(true));
+window.addEventListener("popstate", () => {
+  // Back from the confirmation to the booking steps (or forward again): the page of that URL.
+  if (location.pathname.startsWith("/book/manage/") !== manage()) return location.reload();
+  render(true);
+});
 document.addEventListener("visibilitychange", () => { if (!document.hidden && stepOf(state()) === "time") render(false); });
 render(false);
 })();
