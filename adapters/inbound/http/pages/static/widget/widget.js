@@ -231,7 +231,7 @@ async function slotsInto(st) {
     box.removeAttribute("aria-busy");
     const count = (perDay[day] || []).length;
     say(count ? count + " times available on " + dayName(day) : "No times on " + dayName(day));
-    if (count) { countSlotView(); mark("slots-visible"); }
+    if (count) { mark("slots-visible"); countSlotView(); }
     return JSON.stringify(slots);
   };
   let shown = await draw(false);
