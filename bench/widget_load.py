@@ -39,17 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadtools import percentile, table
 from seeding import PYTHON, ROOT, SECRET_KEY, bare_server, log, salonhub_server, workdir
 
-CHROMIUM = os.environ.get("SALONHUB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+sys.path.insert(0, str(ROOT))
+from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS  # the browser tests' own launch settings
+
 SLOW_4G = {
     "offline": False,
     "latency": 150 * 3.75,

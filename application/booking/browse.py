@@ -10,7 +10,7 @@ from datetime import date
 from application.booking.slots import Occupancy, offered_slots, qualified
 from application.ports.clock import Clock
 from application.ports.metrics import Metrics
-from application.ports.unit_of_work import UnitOfWorkFactory
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.tenancy import public_salon, salon_service, salon_staff
 from domain.availability import Slot
 from domain.catalog import Service, Staff
@@ -35,13 +35,15 @@ class Browse:
 
     async def offer(self, salon_id: str) -> PublicOffer:
         async with self._uow() as uow:
-            salon = await public_salon(uow, salon_id)
-            return PublicOffer(
-                salon=salon,
-                services=await uow.catalog.services(salon_id),
-                staff=await uow.catalog.staff(salon_id),
-                locations=await uow.salons.locations(salon_id),
-            )
+            return await _offer(uow, await public_salon(uow, salon_id))
+
+    async def offer_by_slug(self, slug: str) -> PublicOffer:
+        """The booking page's read: the salon at `slug` and its offer, in one transaction."""
+        async with self._uow() as uow:
+            salon = await uow.salons.get_by_slug(slug)
+            if salon is None:
+                raise NotFound("Salon not found.")
+            return await _offer(uow, salon)
 
     async def by_slug(self, slug: str) -> Salon:
         async with self._uow() as uow:
@@ -83,3 +85,12 @@ class Browse:
             )
             self._metrics.availability_computed(time.perf_counter() - started)
         return salon, slots
+
+
+async def _offer(uow: UnitOfWork, salon: Salon) -> PublicOffer:
+    return PublicOffer(
+        salon=salon,
+        services=await uow.catalog.services(salon.id),
+        staff=await uow.catalog.staff(salon.id),
+        locations=await uow.salons.locations(salon.id),
+    )

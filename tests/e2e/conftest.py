@@ -8,7 +8,6 @@ With CI=true a missing Chromium fails the run; elsewhere the tests skip and say 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,21 +19,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
 
+from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.integration.servers import ROOT, _wait_ready, free_port
 
-CHROMIUM = os.environ.get("SALONHUB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-# As root in a closed network: no sandbox (no user namespaces), and no background fetches that
-# would time out against Google's hosts.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}

@@ -12,7 +12,7 @@ from application.use_cases import UseCases
 from domain.errors import Unauthorized
 
 from .rate_limits import Throttle
-from .sessions import actor_from_request
+from .sessions import check_csrf, session_token
 
 
 def provide_use_cases(state: State) -> UseCases:
@@ -33,5 +33,13 @@ def bearer_token(request: Request[Any, Any, Any]) -> str:
 
 
 async def provide_actor(request: Request[Any, Any, Any], state: State) -> Actor:
-    """A bearer token, else the admin pages' session cookie (with its CSRF check)."""
-    return await actor_from_request(request, state)
+    """The owner behind a bearer token; without an Authorization header, behind the admin
+    pages' session cookie (CSRF-checked). A bad bearer header is not rescued by a cookie."""
+    use_cases: UseCases = state.use_cases
+    if "authorization" in request.headers:
+        return await use_cases.authenticate(bearer_token(request))
+    cookie = session_token(request)
+    if cookie is None:
+        raise Unauthorized("Missing bearer token or session.")
+    check_csrf(request, state.session_secret, cookie)
+    return await use_cases.authenticate(cookie)

@@ -21,7 +21,6 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import Cookie, State
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from application.actor import Actor
 from application.use_cases import UseCases
 from domain.errors import Forbidden, Unauthorized
 
@@ -49,22 +48,6 @@ def check_csrf(request: Request[Any, Any, Any], secret: bytes, token: str) -> No
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent or not hmac.compare_digest(sent, csrf_token(secret, token)):
         raise Forbidden("Missing or wrong CSRF token: reload the page and try again.")
-
-
-async def actor_from_request(request: Request[Any, Any, Any], state: State) -> Actor:
-    """The owner behind a bearer token, else behind the session cookie (CSRF-checked)."""
-    use_cases: UseCases = state.use_cases
-    header = request.headers.get("authorization")
-    if header is not None:
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("Missing bearer token.")
-        return await use_cases.authenticate(token.strip())
-    cookie = session_token(request)
-    if cookie is None:
-        raise Unauthorized("Missing bearer token or session.")
-    check_csrf(request, state.session_secret, cookie)
-    return await use_cases.authenticate(cookie)
 
 
 class SessionOut(msgspec.Struct, kw_only=True):

@@ -20,6 +20,7 @@ import msgspec
 from litestar import Request, Response, get
 from litestar.background_tasks import BackgroundTask
 
+from application.booking.browse import PublicOffer
 from application.booking.views import BookingView
 from application.use_cases import UseCases
 from domain.analytics import FunnelStep
@@ -89,9 +90,9 @@ class WidgetPages:
         self._css, self._js = assets.widget_css, assets.widget_js
 
     async def boot(
-        self, use_cases: UseCases, salon: Salon, query: dict[str, str], mode: str
+        self, use_cases: UseCases, offer: PublicOffer, query: dict[str, str], mode: str
     ) -> dict[str, Any]:
-        offer = await use_cases.browse.offer(salon.id)
+        salon = offer.salon
         today = use_cases.browse.today(salon)
         policy = salon.policy
         boot: dict[str, Any] = {
@@ -148,9 +149,7 @@ class WidgetPages:
             }
         return boot
 
-    def render(self, request: Request[Any, Any, Any], title: str, boot: dict[str, Any]) -> bytes:
-        nonce = secrets.token_urlsafe(16)
-        request.scope.setdefault("state", {})["csp_nonce"] = nonce
+    def render(self, title: str, boot: dict[str, Any], nonce: str) -> bytes:
         # The manage page's URL holds its token: no Referer at all, even to ourselves.
         referrer = "no-referrer" if boot["mode"] == "manage" else "same-origin"
         e = html.escape
@@ -179,8 +178,7 @@ class WidgetPages:
 </body></html>""".encode()
 
 
-def _headers(request: Request[Any, Any, Any], referrer: str) -> dict[str, str]:
-    nonce = request.scope.get("state", {}).get("csp_nonce", "")
+def _headers(nonce: str, referrer: str) -> dict[str, str]:
     return {
         "Content-Security-Policy": (
             f"default-src 'self'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
@@ -251,14 +249,16 @@ def widget_routes(assets: Assets) -> list[Any]:
         request: Request[Any, Any, Any], slug: str, use_cases: UseCases
     ) -> Response[bytes]:
         try:
-            salon = await use_cases.browse.by_slug(slug)
+            offer = await use_cases.browse.offer_by_slug(slug)
         except NotFound:
             return not_found_page(request, "There is no salon at this address.")
+        salon = offer.salon
         query = dict(parse_qsl(request.url.query or "", keep_blank_values=True))
-        boot = await pages.boot(use_cases, salon, query, "book")
-        body = pages.render(request, f"Book at {salon.name}", boot)
+        boot = await pages.boot(use_cases, offer, query, "book")
+        nonce = secrets.token_urlsafe(16)
+        body = pages.render(f"Book at {salon.name}", boot, nonce)
         response = compressed(
-            request, body, "text/html", headers=_headers(request, "strict-origin-when-cross-origin")
+            request, body, "text/html", headers=_headers(nonce, "strict-origin-when-cross-origin")
         )
         # Counted after the page is sent: the funnel's write never delays the customer.
         response.background = BackgroundTask(
@@ -272,18 +272,19 @@ def widget_routes(assets: Assets) -> list[Any]:
     ) -> Response[bytes]:
         try:
             view = await use_cases.manage_booking.view(token)
-            salon = (await use_cases.browse.offer(view.booking.salon_id)).salon
+            offer = await use_cases.browse.offer(view.booking.salon_id)
         except NotFound:
             return not_found_page(request, "This booking link is not valid.")
         query = dict(parse_qsl(request.url.query or "", keep_blank_values=True))
         if query.get("step") == "time":  # a reload while picking a new time
             query.setdefault("service", view.booking.service_id)
-        boot = await pages.boot(use_cases, salon, query, "manage")
+        boot = await pages.boot(use_cases, offer, query, "manage")
         boot["booking"] = msgspec.to_builtins(present.booking(view))
         boot["token"] = token
-        body = pages.render(request, f"Your booking at {salon.name}", boot)
+        nonce = secrets.token_urlsafe(16)
+        body = pages.render(f"Your booking at {offer.salon.name}", boot, nonce)
         # The token is in the URL: never send it on as a referrer.
-        return compressed(request, body, "text/html", headers=_headers(request, "no-referrer"))
+        return compressed(request, body, "text/html", headers=_headers(nonce, "no-referrer"))
 
     @get("/book/manage/{token:str}/booking.ics", include_in_schema=False, name="booking-ics")
     async def calendar(

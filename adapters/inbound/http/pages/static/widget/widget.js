@@ -230,15 +230,15 @@ async function slotsInto(st) {
     box.innerHTML = html;
     box.removeAttribute("aria-busy");
     const count = (perDay[day] || []).length;
-    say(count ? count + " times available on " + dayName(day) : "No times on " + dayName(day));
+    const news = count ? count + " times available on " + dayName(day) : "No times on " + dayName(day);
+    if (news !== said) say(said = news);  // the 30 s refresh speaks only when something changed
     if (count) { mark("slots-visible"); countSlotView(); }
-    return JSON.stringify(slots);
   };
-  let shown = await draw(false);
+  let said = "";
+  await draw(false);
   timer = setInterval(async () => {  // live: taken times disappear while the customer looks
     if (document.hidden || box.contains(document.activeElement) || !document.body.contains(box)) return;
-    const now = await draw(true);
-    if (now !== shown) shown = now;
+    await draw(true);
   }, 30e3);
 }
 function slotList(slots, nextDay, start) {
