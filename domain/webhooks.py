@@ -1,10 +1,11 @@
-"""Meta webhook deliveries split into events, each with the key that makes it stored once.
+"""A Meta webhook event as SalonHub stores it, with the key that makes it stored once.
 
-META.md: there is no event id header. Messages and postbacks are deduplicated on their `mid`;
+META.md: there is no event id header. The kind of an event and its dedup rule come from the
+table in domain/webhook_kinds.py: messages and postbacks are deduplicated on their `mid`;
 `changes` on (field, entry id, time, hash of value); other messaging events on a hash of the
 event itself; a delivery with nothing recognisable on a hash of its raw body. `time` and
 `timestamp` may be seconds or milliseconds, and may be strings: they are normalised to
-milliseconds. Unknown fields are kept (the event is stored whole) and never fail the split.
+milliseconds. Unknown fields are kept (the event is stored whole) and never fail.
 """
 
 from __future__ import annotations
@@ -15,30 +16,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from domain.webhook_kinds import CHANGE_PREFIX, Dedup, EventKind, Source, classify
+
 MAX_KEY_PART = 512
-_MESSAGING_KINDS = (
-    "message",
-    "postback",
-    "referral",
-    "read",
-    "delivery",
-    "reaction",
-    "optin",
-    "account_linking",
-    "policy_enforcement",
-)
+_MID_HOLDERS = ("message", "postback", "reaction")
 
 
 @dataclass(frozen=True, slots=True)
 class InboundEvent:
     dedup_key: str
     object: str  # page | instagram | application | permissions | ... (as Meta sent it)
-    kind: str  # message, echo, postback, referral, appointment, read, ..., change:<field>, unknown
+    kind: EventKind
     entry_id: str | None  # the Page / Instagram account / app the entry is about
     sender_id: str | None
     recipient_id: str | None
     timestamp_ms: int | None
     payload: Mapping[str, Any]  # the event as received (a messaging item or a change)
+
+    @property
+    def label(self) -> str:
+        """What the inbox stores and the owner reads: the kind, or `change:<field>`."""
+        if self.kind in (EventKind.PERMISSION_CHANGE, EventKind.APP_CHANGE, EventKind.OTHER_CHANGE):
+            return f"{CHANGE_PREFIX}{change_field(self.payload)}"
+        return self.kind.value
 
     @property
     def conversation(self) -> str:
@@ -71,7 +71,8 @@ def millis(value: Any) -> int | None:
     return result if result > 0 else None  # a tiny positive float is not a time either
 
 
-def _id(value: Any) -> str | None:
+def meta_id(value: Any) -> str | None:
+    """An id as Meta sends it (a string, a number, or `{"id": ...}`), bounded."""
     if isinstance(value, Mapping):
         value = value.get("id")
     if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
@@ -79,59 +80,49 @@ def _id(value: Any) -> str | None:
     return None
 
 
-def _messaging_kind(item: Mapping[str, Any]) -> str:
-    message = item.get("message")
-    if isinstance(message, Mapping):
-        if message.get("is_echo"):
-            return "echo"
-        attachments = message.get("attachments")
-        if isinstance(attachments, list) and any(
-            isinstance(a, Mapping) and a.get("type") == "appointment_booking" for a in attachments
-        ):
-            return "appointment"
-        return "message"
-    for kind in _MESSAGING_KINDS[1:]:
-        if kind in item:
-            return kind
-    return "unknown"
+def change_field(change: Mapping[str, Any]) -> str:
+    field = change.get("field")
+    return field[:64] if isinstance(field, str) and field else "unknown"
 
 
-def _messaging_event(obj: str, entry_id: str | None, item: Mapping[str, Any]) -> InboundEvent:
-    kind = _messaging_kind(item)
-    mid = None
-    for field in ("message", "postback", "reaction"):
-        inner = item.get(field)
+def _mid(item: Mapping[str, Any]) -> str | None:
+    for holder in _MID_HOLDERS:
+        inner = item.get(holder)
         if isinstance(inner, Mapping) and isinstance(inner.get("mid"), str) and inner["mid"]:
-            mid = inner["mid"][:MAX_KEY_PART]
-            break
-    sender, recipient = _id(item.get("sender")), _id(item.get("recipient"))
-    if mid is not None and kind in ("message", "echo", "appointment", "postback"):
+            return str(inner["mid"])[:MAX_KEY_PART]
+    return None
+
+
+def messaging_event(obj: str, entry_id: str | None, item: Mapping[str, Any]) -> InboundEvent:
+    """One item of an entry's `messaging` (or `standby`) list."""
+    rule = classify(Source.MESSAGING, obj, item)
+    mid = _mid(item)
+    if mid is not None and rule.dedup in (Dedup.MESSAGE_MID, Dedup.POSTBACK_MID):
         # An appointment's later statuses arrive with new mids; each is its own event.
-        key = f"mid:{kind if kind == 'postback' else 'message'}:{mid}"
+        key = f"{rule.dedup.value}:{mid}"
     else:
-        key = f"evt:{_digest(obj, entry_id, item)}"
+        key = f"{Dedup.ITEM_HASH.value}:{_digest(obj, entry_id, item)}"
     return InboundEvent(
         dedup_key=key,
         object=obj,
-        kind=kind,
+        kind=rule.kind,
         entry_id=entry_id,
-        sender_id=sender,
-        recipient_id=recipient,
+        sender_id=meta_id(item.get("sender")),
+        recipient_id=meta_id(item.get("recipient")),
         timestamp_ms=millis(item.get("timestamp")),
         payload=dict(item),
     )
 
 
-def _change_event(obj: str, entry: Mapping[str, Any], change: Mapping[str, Any]) -> InboundEvent:
-    entry_id = _id(entry.get("id"))
-    field = change.get("field")
-    field_name = field[:64] if isinstance(field, str) and field else "unknown"
-    value = change.get("value")
+def change_event(obj: str, entry: Mapping[str, Any], change: Mapping[str, Any]) -> InboundEvent:
+    """One item of an entry's `changes` list."""
+    entry_id = meta_id(entry.get("id"))
     time = millis(entry.get("time"))
+    digest = _digest(change_field(change), entry_id, time, change.get("value"))
     return InboundEvent(
-        dedup_key=f"chg:{_digest(field_name, entry_id, time, value)}",
+        dedup_key=f"{Dedup.CHANGE_HASH.value}:{digest}",
         object=obj,
-        kind=f"change:{field_name}",
+        kind=classify(Source.CHANGE, obj, change).kind,
         entry_id=entry_id,
         sender_id=None,
         recipient_id=None,
@@ -140,42 +131,15 @@ def _change_event(obj: str, entry: Mapping[str, Any], change: Mapping[str, Any])
     )
 
 
-def split_delivery(body: Any, raw: bytes) -> list[InboundEvent]:
-    """The events of one delivery, in the order Meta sent them.
-
-    `body` is the decoded JSON. A delivery that holds no recognisable event becomes one
-    `unknown` event keyed by the hash of `raw`, so it is still stored (once) and recorded.
-    """
-    events: list[InboundEvent] = []
-    obj = "unknown"
-    if isinstance(body, Mapping):
-        raw_obj = body.get("object")
-        obj = raw_obj[:64] if isinstance(raw_obj, str) and raw_obj else "unknown"
-        entries = body.get("entry")
-        for entry in entries if isinstance(entries, list) else []:
-            if not isinstance(entry, Mapping):
-                continue
-            entry_id = _id(entry.get("id"))
-            for field in ("messaging", "standby"):
-                items = entry.get(field)
-                for item in items if isinstance(items, list) else []:
-                    if isinstance(item, Mapping):
-                        events.append(_messaging_event(obj, entry_id, item))
-            changes = entry.get("changes")
-            for change in changes if isinstance(changes, list) else []:
-                if isinstance(change, Mapping):
-                    events.append(_change_event(obj, entry, change))
-    if not events:
-        events.append(
-            InboundEvent(
-                dedup_key=f"raw:{hashlib.sha256(raw).hexdigest()}",
-                object=obj,
-                kind="unknown",
-                entry_id=None,
-                sender_id=None,
-                recipient_id=None,
-                timestamp_ms=None,
-                payload=dict(body) if isinstance(body, Mapping) else {"body": body},
-            )
-        )
-    return events
+def unrecognised_delivery(obj: str, body: Any, raw: bytes) -> InboundEvent:
+    """A delivery holding no recognisable event: still stored (once) and recorded."""
+    return InboundEvent(
+        dedup_key=f"{Dedup.RAW_HASH.value}:{hashlib.sha256(raw).hexdigest()}",
+        object=obj,
+        kind=EventKind.UNKNOWN,
+        entry_id=None,
+        sender_id=None,
+        recipient_id=None,
+        timestamp_ms=None,
+        payload=dict(body) if isinstance(body, Mapping) else {"body": body},
+    )

@@ -16,6 +16,7 @@ from litestar import Litestar
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
+from adapters.inbound.webhooks.meta_delivery import MetaDeliveryParser
 from adapters.outbound.crypto import AesGcmTokenVault
 from adapters.outbound.health import RedisPing
 from adapters.outbound.jobs.in_process import InProcessJobQueue
@@ -44,7 +45,7 @@ from application.catalog.manage_services import ManageServices
 from application.catalog.manage_staff import ManageStaff
 from application.customers.data_rights import CustomerDataRights
 from application.jobs.relay import JobRunner, OutboxRelay
-from application.messaging.assistant import Assistant
+from application.jobs.wakeup import Wakeup
 from application.messaging.compose import Composer
 from application.messaging.dispatch import SendMessages
 from application.messaging.links import MessagingViews
@@ -70,12 +71,9 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from application.salons.manage_salon import ManageSalon, SetTier
 from application.use_cases import UseCases
 from application.verification.verify_phone import PhoneVerification
-from application.webhooks.appointments import MetaAppointments
-from application.webhooks.conversations import Conversations
-from application.webhooks.echoes import Echoes
-from application.webhooks.handlers import access_handlers
-from application.webhooks.process import Handler, WebhookProcessor
+from application.webhooks.process import WebhookProcessor
 from application.webhooks.receive import ReceiveWebhook
+from application.webhooks.routing import meta_event_handlers
 from domain.messaging import Channel
 from domain.meta import MetaMode
 from entrypoints.meta_sandbox import create_sandbox_app
@@ -98,6 +96,8 @@ class Container:
     otp_sender: OtpSender
     metrics: Metrics
     metrics_registry: CollectorRegistry  # rendered at /metrics, beside the HTTP metrics
+    wakeup: Wakeup  # wakes this process's relay when work was committed
+    meta_deliveries: MetaDeliveryParser  # checks and splits Meta's webhook deliveries
     database: Database | None = None
     health_checks: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
     rate_limiter: RateLimiter | None = None  # None: SALONHUB_RATE_LIMITS=off
@@ -200,19 +200,11 @@ def bootstrap(
     )
     book = BookAppointment(uow, clock, phones, metrics)
     manage_booking = ManageBooking(uow, clock, metrics, refs)
-    conversations = Conversations(uow, clock, refs, Assistant(uow, clock, book, manage_booking))
-    appointments = MetaAppointments(uow, clock, book, conversations, manage_booking)
-    handlers: dict[str, Handler] = {
-        **access_handlers(uow, meta),
-        "referral": conversations.referral,
-        "message": conversations.message,
-        "postback": conversations.postback,
-        "appointment": appointments,
-        "echo": Echoes(uow, clock, appointments),
-    }
+    handlers = meta_event_handlers(uow, clock, refs, book, manage_booking, meta)
     webhook_events = WebhookProcessor(
         uow, clock, handlers, lease=timedelta(seconds=settings.lease_s)
     )
+    wakeup = Wakeup()
     meta_sync = SyncMeta(uow, clock, graph, vault, meta_app, metrics)
     jobs = JobRunner(webhook_events, send_messages, meta_sync)
     if job_queue is None:
@@ -237,12 +229,7 @@ def bootstrap(
         meta_cleanups=meta.cleanups,
         meta_token_checks=meta.checks,
         rotate_token_keys=RotateTokenKeys(uow, vault),
-        webhooks=ReceiveWebhook(
-            uow,
-            clock,
-            app_secret=settings.meta.app_secret,
-            verify_token=settings.meta.verify_token,
-        ),
+        webhooks=ReceiveWebhook(uow, clock, wakeup, verify_token=settings.meta.verify_token),
         webhook_events=webhook_events,
         messaging=MessagingViews(uow, clock, refs, manage_booking),
         customer_data_rights=CustomerDataRights(uow, clock),
@@ -255,6 +242,8 @@ def bootstrap(
         otp_sender=otp_sender,
         metrics=metrics,
         metrics_registry=registry,
+        wakeup=wakeup,
+        meta_deliveries=MetaDeliveryParser(settings.meta.app_secret),
         database=database,
         health_checks=checks,
         rate_limiter=rate_limiter or _rate_limiter(settings),

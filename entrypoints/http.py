@@ -38,6 +38,7 @@ def build_app(container: Container) -> Litestar:
         shutdown.append(scheduler.stop)
     return create_app(
         container.use_cases,
+        meta_deliveries=container.meta_deliveries,
         health_checks=container.health_checks,
         extra_handlers=extra,
         on_startup=startup,

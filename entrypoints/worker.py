@@ -1,6 +1,6 @@
 """Workers: the outbox relay loop, in `serve` (embedded) or in `salonhub worker` (Dramatiq).
 
-The relay wakes when a webhook delivery commits (ReceiveWebhook's notify) and every `poll`
+The relay wakes when a webhook delivery commits (the container's Wakeup) and every `poll`
 seconds (messages queued by bookings, retries, expired leases, rows other processes wrote),
 and hands due ids to the job queue: this process's own loop in embedded mode, Dramatiq on
 Redis otherwise. Several relays may run on one database: jobs claim their rows.
@@ -9,7 +9,6 @@ Redis otherwise. Several relays may run on one database: jobs claim their rows.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 import threading
@@ -25,23 +24,12 @@ class RelayLoop(BackgroundTask):
     def __init__(self, container: Container, *, poll: float = 1.0) -> None:
         super().__init__("salonhub-relay", self._loop)
         self._container, self._poll = container, poll
-        self._wake = asyncio.Event()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def start(self) -> None:
-        self._wake = asyncio.Event()  # bound to the serving loop
-        self._container.use_cases.webhooks.set_notify(self.wake)
-        await super().start()
 
     async def _loop(self) -> None:
         relay = self._container.relay
         assert relay is not None
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
-            self._wake.clear()
+            await self._container.wakeup.wait(self._poll)
             try:
                 await relay.run_once()
             except Exception:

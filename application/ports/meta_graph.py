@@ -6,15 +6,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from domain.webhook_kinds import subscribed_fields
+
 MessagingType = Literal["RESPONSE", "UPDATE", "MESSAGE_TAG"]
 
-# The Page webhook fields SalonHub subscribes to (META.md).
-PAGE_SUBSCRIBED_FIELDS: tuple[str, ...] = (
-    "messages",
-    "messaging_postbacks",
-    "messaging_referrals",
-    "message_echoes",
-)
+# The Page webhook fields SalonHub subscribes to (META.md), from the table of event kinds.
+PAGE_SUBSCRIBED_FIELDS: tuple[str, ...] = subscribed_fields()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -40,8 +40,7 @@ class WebhookInbox(Protocol):
     - `add_event` stores an event once per `dedup_key`: False when the key exists.
     - `due` answers events to work on: pending ones whose `next_attempt_at` has come, and
       `processing` ones whose lease (`next_attempt_at`) ran out (their worker died); oldest
-      timestamp first (events without one by arrival), at most `limit`; only those whose kind
-      or object is in `routes` when given.
+      timestamp first (events without one by arrival), at most `limit`.
     - `claim` takes an event for one worker until `lease_until`: True for exactly one of racing
       claimers, and only while the event is due (pending, or processing with an expired lease).
     - `settle` records an event's outcome (`status`, `reason`, attempts, next attempt).
@@ -58,9 +57,7 @@ class WebhookInbox(Protocol):
 
     async def get_event(self, event_id: str) -> StoredEvent | None: ...
 
-    async def due(
-        self, now: datetime, limit: int, routes: Collection[str] | None = None
-    ) -> Sequence[StoredEvent]: ...
+    async def due(self, now: datetime, limit: int) -> Sequence[StoredEvent]: ...
 
     async def held(self, now: datetime) -> Mapping[str, int]:
         """Per conversation, the earliest timestamp (ms; 0 when unknown) of its events that

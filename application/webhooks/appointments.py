@@ -40,6 +40,7 @@ from domain.booking import Booking, BookingSource, BookingStatus, Customer
 from domain.catalog import Service
 from domain.errors import DomainError, SlotUnavailable
 from domain.messaging import Channel, Purpose
+from domain.webhook_kinds import EventKind
 
 ACTIVE = ("requested", "confirmed")
 ENDED = ("declined", "cancelled")
@@ -90,7 +91,7 @@ class MetaAppointments:
         start, end = _instant(payload.get("start_time")), _instant(payload.get("end_time"))
         if not meta_id or status not in ACTIVE + ENDED:
             return Outcome("ignored", f"appointment without id or with status {status!r}")
-        by_page = event.event.kind == "echo"
+        by_page = event.event.kind is EventKind.ECHO
         if by_page:  # the Page changed it: the customer is the recipient
             event = replace(
                 event,
@@ -206,7 +207,7 @@ class MetaAppointments:
         salon, now = thread.salon, self._clock.now()
         options = [a for a in exc.alternatives if isinstance(a, Slot)][:10]
         when = local_time(start, salon)
-        customer_asked = event.event.kind != "echo"  # not a change the Page itself made
+        customer_asked = event.event.kind is not EventKind.ECHO  # not a change the Page itself made
         async with self._uow(write=True) as uow:
             if customer_asked:
                 # Tapping one of the offered times books it through the assistant's time step.

@@ -5,7 +5,8 @@ event comes back), handed to the handler for its kind (or object), and its outco
 `processed`, `ignored` with the reason, or — when the handler raises — retried with capped
 exponential backoff and, after `max_attempts`, `failed` with the error (listed for the owner,
 replayable). Within one run, a conversation whose event must wait holds back its later events,
-so a conversation never skips ahead. Kinds with no handler yet stay pending, untouched.
+so a conversation never skips ahead. Every kind has a route (application/webhooks/routing.py);
+kinds SalonHub has no use for are recorded as ignored, with the reason.
 Handlers must be idempotent: a lease can expire under a slow handler and the event run again.
 """
 
@@ -22,6 +23,7 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.webhook_inbox import StoredEvent
 from application.tenancy import owned_salon
 from domain.errors import Conflict, NotFound
+from domain.webhook_kinds import EventKind
 
 log = logging.getLogger(__name__)
 
@@ -46,27 +48,32 @@ def ignore(reason: str) -> Handler:
     return handler
 
 
+async def unhandled(event: StoredEvent) -> Outcome:
+    """A kind SalonHub recognises but has no use for yet."""
+    return Outcome("ignored", f"no handler for {event.event.label} on {event.event.object}")
+
+
 class WebhookProcessor:
     def __init__(
         self,
         uow: UnitOfWorkFactory,
         clock: Clock,
-        handlers: Mapping[str, Handler],
+        handlers: Mapping[EventKind, Handler],
         *,
         max_attempts: int = 6,
         base_delay: timedelta = timedelta(seconds=30),
         max_delay: timedelta = timedelta(hours=1),
         lease: timedelta = LEASE,
     ) -> None:
+        missing = [kind.value for kind in EventKind if kind not in handlers]
+        if missing:
+            raise ValueError(f"no route for the webhook kinds {missing}")
         self._uow, self._clock, self._handlers = uow, clock, dict(handlers)
         self._lease = lease
         self._max_attempts, self._base, self._max = max_attempts, base_delay, max_delay
 
     def route(self, event: StoredEvent) -> Handler:
-        """The handler for an event: by kind, else by object (permissions, application), else
-        one that records it as ignored (a kind SalonHub has no use for)."""
-        found = self._handlers.get(event.event.kind) or self._handlers.get(event.event.object)
-        return found or ignore(f"no handler for {event.event.kind} on {event.event.object}")
+        return self._handlers[event.event.kind]
 
     async def due_ids(self, limit: int = 200) -> list[str]:
         return [event.id for event in await self._runnable(limit)]
@@ -140,7 +147,7 @@ class WebhookProcessor:
         except Exception as exc:
             log.warning(
                 "webhook event failed",
-                extra={"event_id": event.id, "kind": event.event.kind, "attempt": attempts},
+                extra={"event_id": event.id, "kind": event.event.label, "attempt": attempts},
                 exc_info=True,
             )
             return await self._failure(event, attempts, exc)

@@ -10,6 +10,7 @@ from typing import Any
 
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.webhook_inbox import StoredDelivery, StoredEvent
+from domain.webhook_kinds import EventKind
 from domain.webhooks import InboundEvent
 
 from .builders import IST, at, new_id
@@ -45,7 +46,7 @@ def stored_event(
         event=InboundEvent(
             dedup_key=key or f"mid:message:{new_id()}",
             object="page",
-            kind="message",
+            kind=EventKind.MESSAGE,
             entry_id="PAGE1",
             sender_id="USER1",
             recipient_id="PAGE1",

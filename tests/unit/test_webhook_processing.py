@@ -13,12 +13,14 @@ from typing import Any
 
 import pytest
 
+from adapters.inbound.webhooks.meta_delivery import MetaDeliveryParser
 from adapters.outbound.memory import InMemoryUnitOfWorkFactory
 from adapters.outbound.memory.clock import FixedClock
 from application.ports.webhook_inbox import StoredEvent
-from application.webhooks.process import Outcome, WebhookProcessor, ignore
+from application.webhooks.process import Handler, Outcome, WebhookProcessor, ignore, unhandled
 from domain.errors import Conflict, NotFound
 from domain.meta import IntegrationStatus
+from domain.webhook_kinds import EventKind
 from entrypoints.meta_sandbox import DEFAULT_APP_SECRET
 
 from .test_meta_lifecycle import (  # noqa: F401 - fixtures
@@ -38,9 +40,14 @@ def signed(body: dict[str, Any]) -> tuple[bytes, str]:
 
 
 async def deliver(w: World, body: dict[str, Any]) -> int:
-    raw, signature = signed(body)
-    receipt = await w.c.use_cases.webhooks.receive(raw, signature, {})
+    text, parsed = MetaDeliveryParser(DEFAULT_APP_SECRET).parse(*signed(body))
+    receipt = await w.c.use_cases.webhooks.receive(text, parsed, {})
     return receipt.stored
+
+
+def routes(**handlers: Handler) -> dict[EventKind, Handler]:
+    """A full routing table: the kinds named get those handlers, the rest `unhandled`."""
+    return {kind: handlers.get(kind.value, unhandled) for kind in EventKind}
 
 
 def message(mid: str, ts: int, sender: str = "psid-1", page: str = GLOW) -> dict[str, Any]:
@@ -117,15 +124,22 @@ async def test_grants_echoes_and_reads_are_ignored_with_a_reason(w: World) -> No
     await deliver(w, {"object": "page", "entry": [], "surprise": True})
     counts = await w.c.use_cases.webhook_events.run_due()
     assert counts["ignored"] == 4
-    reasons = sorted((e.event.kind, e.reason or "") for e in await events(w.uow))
+    reasons = sorted((e.event.label, e.reason or "") for e in await events(w.uow))
     assert [k for k, _ in reasons] == ["change:pages_messaging", "echo", "read", "unknown"]
     assert all(reason for _, reason in reasons)
     assert (await stored(w.uow, w.salon_id)).status == IntegrationStatus.ACTIVE
 
 
+def test_a_routing_table_that_leaves_a_kind_out_is_refused(w: World) -> None:
+    table = routes()
+    del table[EventKind.OPTIN]
+    with pytest.raises(ValueError, match="optin"):
+        WebhookProcessor(w.uow, w.clock, table)
+
+
 async def test_kinds_without_a_handler_are_recorded_as_ignored(w: World) -> None:
     await deliver(w, message("m.1", 1764000000000))
-    only_reads = WebhookProcessor(w.uow, w.clock, {"read": ignore("not used")})
+    only_reads = WebhookProcessor(w.uow, w.clock, routes(read=ignore("not used")))
     assert (await only_reads.run_due())["ignored"] == 1
     (event,) = await events(w.uow)
     assert (event.status, event.attempts) == ("ignored", 1)
@@ -138,7 +152,7 @@ async def test_an_undated_event_waits_for_its_conversation(w: World) -> None:
     del undated["entry"][0]["time"]
     await deliver(w, message("m.1", 1764000000000))
     await deliver(w, undated)
-    p = WebhookProcessor(w.uow, w.clock, {"message": ignore("x")})
+    p = WebhookProcessor(w.uow, w.clock, routes(message=ignore("x")))
     first = await p.due_ids()
     assert len(first) == 1  # one event of the conversation at a time
     (e1,) = [e for e in await events(w.uow) if e.id == first[0]]
@@ -158,7 +172,7 @@ def processor(
     return WebhookProcessor(
         w.uow,
         w.clock,
-        {"message": handler},
+        routes(message=handler),
         max_attempts=max_attempts,
         base_delay=timedelta(seconds=10),
         max_delay=timedelta(seconds=25),

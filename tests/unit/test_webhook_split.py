@@ -1,4 +1,5 @@
-"""split_delivery and millis: events, kinds and dedup keys of Meta deliveries (META.md)."""
+"""split_delivery, millis and the table of kinds: events, kinds and dedup keys of Meta
+deliveries (META.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.webhooks import InboundEvent, millis, split_delivery
+from adapters.inbound.webhooks.meta_delivery import split_delivery
+from domain.webhook_kinds import KINDS, EventKind, Source, stored_kind, subscribed_fields
+from domain.webhooks import InboundEvent, millis
 
 
 def split(body: Any) -> list[InboundEvent]:
@@ -127,7 +130,8 @@ def test_messaging_kinds(event: dict[str, Any], kind: str) -> None:
 
 def test_change_kind_and_fields() -> None:
     e = one(change("permissions", {"verb": "granted", "target_ids": ["1"]}))
-    assert e.kind == "change:permissions"
+    assert e.kind is EventKind.APP_CHANGE  # told apart by the object, not the field
+    assert e.label == "change:permissions"
     assert e.object == "application"
     assert e.entry_id == "APP1"
     assert e.sender_id is None and e.recipient_id is None
@@ -145,6 +149,57 @@ def test_conversation_pairs_sender_and_recipient_either_way() -> None:
         page({"sender": {"id": "PAGE1"}, "recipient": {"id": "USER1"}, "message": {"mid": "b"}})
     )
     assert inbound.conversation == outbound.conversation == "page:PAGE1:PAGE1|USER1"
+
+
+# --- the table of kinds ---
+
+
+def test_the_page_subscription_is_derived_from_the_table() -> None:
+    assert subscribed_fields() == (
+        "messages",
+        "messaging_postbacks",
+        "messaging_referrals",
+        "message_echoes",
+    )
+
+
+def test_every_kind_has_exactly_one_rule_and_each_source_ends_with_a_catch_all() -> None:
+    assert sorted(r.kind for r in KINDS) == sorted(EventKind)
+    for source, last in (
+        (Source.MESSAGING, EventKind.UNKNOWN),
+        (Source.CHANGE, EventKind.OTHER_CHANGE),
+    ):
+        rows = [r for r in KINDS if r.source is source]
+        assert rows[-1].kind is last
+        assert rows[-1].detect("anything", {"x": 1})
+
+
+@pytest.mark.parametrize(
+    ("obj", "kind"),
+    [
+        ("permissions", EventKind.PERMISSION_CHANGE),
+        ("application", EventKind.APP_CHANGE),
+        ("page", EventKind.OTHER_CHANGE),
+    ],
+)
+def test_change_kinds_come_from_the_object_and_survive_storage(obj: str, kind: EventKind) -> None:
+    e = one({"object": obj, "entry": [{"id": "1", "time": 1, "changes": [{"field": "f"}]}]})
+    assert e.kind is kind
+    assert stored_kind(e.label, e.object) is kind
+
+
+def test_every_messaging_kind_survives_storage_and_odd_labels_are_unknown() -> None:
+    for kind in EventKind:
+        if kind.value.endswith("_change"):
+            continue
+        assert stored_kind(kind.value, "page") is kind
+    assert stored_kind("from-the-future", "page") is EventKind.UNKNOWN
+
+
+def test_a_message_with_other_keys_is_still_a_message() -> None:
+    e = one(page(item(message={"mid": "m"}, postback={"mid": "p"}, read={"watermark": 1})))
+    assert e.kind is EventKind.MESSAGE
+    assert e.dedup_key == "mid:message:m"
 
 
 # --- dedup keys ---
@@ -268,11 +323,11 @@ def test_several_entries_and_items_all_come_out_in_order() -> None:
         ],
     }
     events = split(body)
-    assert [(e.entry_id, e.kind) for e in events] == [
+    assert [(e.entry_id, e.label) for e in events] == [
         ("P1", "message"),
         ("P1", "read"),
         ("P1", "postback"),
-        ("P2", "change:feed"),
+        ("P2", "change:feed"),  # the label: what the inbox stores and the owner reads
         ("P3", "echo"),
     ]
     assert len({e.dedup_key for e in events}) == 5
@@ -313,7 +368,7 @@ def test_huge_ids_and_mids_give_bounded_keys() -> None:
     assert len(e.dedup_key) <= 600
     c = one(change("f" * 10_000, {"v": "x" * 10_000}, entry_id="e" * 10_000))
     assert len(c.dedup_key) <= 600
-    assert len(c.kind) <= 80
+    assert len(c.label) <= 80
 
 
 # --- never raises ---

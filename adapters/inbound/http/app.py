@@ -17,6 +17,7 @@ from prometheus_client import CollectorRegistry
 
 from application.use_cases import UseCases
 
+from ..webhooks.meta_delivery import MetaDeliveryParser
 from .accounts import AccountsController
 from .analytics import AnalyticsController, FunnelBeaconController
 from .audit import AuditController
@@ -76,6 +77,7 @@ async def guard_request(request: Request[Any, Any, Any]) -> Response[Any] | None
 def create_app(
     use_cases: UseCases,
     *,
+    meta_deliveries: MetaDeliveryParser,
     health_checks: Mapping[str, HealthCheck],
     extra_handlers: Sequence[ControllerRouterHandler] = (),
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
@@ -124,6 +126,7 @@ def create_app(
         state=State(
             {
                 "use_cases": use_cases,
+                "meta_deliveries": meta_deliveries,
                 "health_checks": dict(health_checks),
                 "throttle": throttle or Throttle.off(),
                 "session_secret": session_secret or secrets.token_bytes(32),

@@ -1,7 +1,8 @@
 """`GET/POST /api/webhooks/meta`: Meta's verification handshake and deliveries.
 
-The POST reads the raw bytes (the signature covers them exactly), and answers 200 once the
-delivery is stored; processing happens after commit, elsewhere.
+The POST reads the raw bytes (the signature covers them exactly), has the webhook adapter check
+and split them, and answers 200 once the delivery is stored; processing happens after commit,
+elsewhere.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, MediaType, Request, get, post
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import Parameter, QueryParameter
 
@@ -18,6 +20,7 @@ from application.ports.webhook_inbox import StoredEvent
 from application.use_cases import UseCases
 from domain.errors import ValidationFailed
 
+from ..webhooks.meta_delivery import MetaDeliveryParser
 from .dependencies import provide_actor
 
 HubText = Annotated[str | None, Parameter(required=False, max_length=2048)]
@@ -50,12 +53,15 @@ class MetaWebhookController(Controller):
         return use_cases.webhooks.verify_subscription(mode, token, challenge)
 
     @post("", status_code=200)
-    async def deliver(self, request: Request[Any, Any, Any], use_cases: UseCases) -> WebhookReceipt:
-        raw = await request.body()
+    async def deliver(
+        self, request: Request[Any, Any, Any], state: State, use_cases: UseCases
+    ) -> WebhookReceipt:
+        parser: MetaDeliveryParser = state.meta_deliveries
+        body, events = parser.parse(
+            await request.body(), request.headers.get("x-hub-signature-256")
+        )
         receipt = await use_cases.webhooks.receive(
-            raw,
-            request.headers.get("x-hub-signature-256"),
-            {k.lower(): v for k, v in request.headers.items()},
+            body, events, {k.lower(): v for k, v in request.headers.items()}
         )
         return WebhookReceipt(received=receipt.events, stored=receipt.stored)
 
@@ -82,7 +88,7 @@ def _event_out(event: StoredEvent) -> WebhookEventOut:
     return WebhookEventOut(
         id=event.id,
         received_at=event.received_at.isoformat(),
-        kind=event.event.kind,
+        kind=event.event.label,
         status=event.status,
         error=event.reason if event.status == "failed" else None,
         attempts=event.attempts,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -42,15 +42,8 @@ class InMemoryWebhookInbox(WebhookInbox):
     async def get_event(self, event_id: str) -> StoredEvent | None:
         return self._s.webhook_events.get(event_id)
 
-    async def due(
-        self, now: datetime, limit: int, routes: Collection[str] | None = None
-    ) -> Sequence[StoredEvent]:
-        due = [
-            e
-            for e in self._s.webhook_events.values()
-            if _workable(e, now)
-            and (routes is None or e.event.kind in routes or e.event.object in routes)
-        ]
+    async def due(self, now: datetime, limit: int) -> Sequence[StoredEvent]:
+        due = [e for e in self._s.webhook_events.values() if _workable(e, now)]
         due.sort(
             key=lambda e: (
                 e.event.timestamp_ms is None,

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, delete, func, or_, select, update
+from sqlalchemy import RowMapping, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from application.ports.webhook_inbox import StoredDelivery, StoredEvent, WebhookInbox
+from domain.webhook_kinds import stored_kind
 from domain.webhooks import InboundEvent
 
 from ..tables import webhook_deliveries, webhook_events
@@ -29,7 +30,7 @@ def _event(row: RowMapping) -> StoredEvent:
         event=InboundEvent(
             dedup_key=row["dedup_key"],
             object=row["object"],
-            kind=row["kind"],
+            kind=stored_kind(row["kind"], row["object"]),
             entry_id=row["entry_id"],
             sender_id=row["sender_id"],
             recipient_id=row["recipient_id"],
@@ -84,12 +85,8 @@ class SqlaWebhookInbox(WebhookInbox):
         row = result.mappings().first()
         return _event(row) if row else None
 
-    async def due(
-        self, now: datetime, limit: int, routes: Collection[str] | None = None
-    ) -> Sequence[StoredEvent]:
+    async def due(self, now: datetime, limit: int) -> Sequence[StoredEvent]:
         query = select(webhook_events).where(_E.status.in_(_WORKABLE), _E.next_attempt_at <= now)
-        if routes is not None:
-            query = query.where(or_(_E.kind.in_(list(routes)), _E.object.in_(list(routes))))
         result = await self._conn.execute(
             query.order_by(_E.timestamp_ms.asc().nulls_last(), _E.received_at, _E.id).limit(limit)
         )
@@ -164,7 +161,7 @@ def _event_values(event: StoredEvent) -> dict[str, Any]:
         "received_at": event.received_at,
         "dedup_key": e.dedup_key,
         "object": e.object,
-        "kind": e.kind,
+        "kind": e.label,
         "entry_id": e.entry_id,
         "sender_id": e.sender_id,
         "recipient_id": e.recipient_id,

@@ -1,5 +1,5 @@
-"""What each kind of Meta event does. Every handler is idempotent (an event may run twice when
-a lease expires under a slow handler)."""
+"""Meta says our access is gone: `permissions` revocations and `application` uninstalls.
+Idempotent, like every handler (an event may run twice when a lease expires under it)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from application.meta.connection import MetaConnection
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.webhook_inbox import StoredEvent
-from application.webhooks.process import Handler, Outcome, ignore
+from application.webhooks.process import Outcome
 
 # Permissions whose loss stops Messenger or the Page connection.
 NEEDED_PERMISSIONS = frozenset(
@@ -78,16 +78,3 @@ class MetaAccessHandlers:
         if await self._connection.drop(external, reason, "meta.uninstall"):
             return Outcome("processed", "integration disconnected", external)
         return Outcome("ignored", "no connected salon has that business id")
-
-
-def access_handlers(uow: UnitOfWorkFactory, connection: MetaConnection) -> dict[str, Handler]:
-    access = MetaAccessHandlers(uow, connection)
-    return {
-        "permissions": access.permissions,
-        "application": access.application,
-        "echo": ignore("an echo of a message the Page sent"),
-        "read": ignore("read receipts are not used"),
-        "delivery": ignore("delivery reports are not used"),
-        "reaction": ignore("reactions are not used"),
-        "unknown": ignore("not an event SalonHub knows; kept in the inbox"),
-    }
