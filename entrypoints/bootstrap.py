@@ -19,7 +19,6 @@ from redis.asyncio import Redis
 from adapters.inbound.webhooks.meta_delivery import MetaDeliveryParser
 from adapters.outbound.crypto import AesGcmTokenVault
 from adapters.outbound.health import RedisPing
-from adapters.outbound.jobs.in_process import InProcessJobQueue
 from adapters.outbound.memory import InMemoryUnitOfWorkFactory
 from adapters.outbound.memory.otp_sender import InMemoryOtpSender
 from adapters.outbound.messaging.channels import ChannelsCustomerMessenger, LogCustomerMessenger
@@ -27,6 +26,7 @@ from adapters.outbound.meta.client import HttpxMetaGraph
 from adapters.outbound.metrics import PrometheusMetrics
 from adapters.outbound.persistence.database import Database
 from adapters.outbound.persistence.otp_outbox import SqlaOtpOutbox
+from adapters.outbound.queue.in_process import InProcessJobQueue
 from adapters.outbound.ratelimit import InMemoryRateLimiter, RedisRateLimiter
 from adapters.outbound.system.clock import SystemClock
 from adapters.outbound.system.password_hasher import ScryptPasswordHasher
@@ -117,8 +117,8 @@ class Container:
     meta_sync: SyncMeta | None = None
 
     async def close(self) -> None:
-        if isinstance(self.job_queue, InProcessJobQueue):
-            await self.job_queue.join()
+        if self.job_queue is not None:
+            await self.job_queue.drain()
         for client in (self.http_client, self.text_client):
             if client is not None:
                 await client.aclose()
@@ -344,9 +344,7 @@ def _job_queue(settings: Settings, jobs: JobRunner) -> JobQueue:
         from entrypoints.broker import job_queue_on_redis
 
         return job_queue_on_redis(settings)
-    queue = InProcessJobQueue()
-    queue.bind(jobs.run)
-    return queue
+    return InProcessJobQueue(jobs.run)
 
 
 def _rate_limiter(settings: Settings) -> RateLimiter | None:

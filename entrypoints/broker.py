@@ -7,7 +7,7 @@ import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import AgeLimit, AsyncIO, Retries, ShutdownNotifications, TimeLimit
 
-from adapters.outbound.jobs.dramatiq_queue import DramatiqJobQueue
+from adapters.outbound.queue.dramatiq_queue import DramatiqJobQueue
 from entrypoints.settings import Settings
 
 NAMESPACE = "salonhub"

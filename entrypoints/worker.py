@@ -43,15 +43,14 @@ def run_dramatiq_worker(settings: Settings, *, threads: int = 4) -> int:
     import dramatiq
     from dramatiq.asyncio import get_event_loop_thread
 
-    from entrypoints.actors import declare_actors
-    from entrypoints.broker import redis_broker
+    from adapters.inbound.workers.dramatiq_actors import declare_actors
+    from adapters.outbound.queue.dramatiq_queue import QUEUE_NAME, DramatiqJobQueue
+    from entrypoints.broker import MAX_RETRIES, redis_broker
 
     broker = redis_broker(settings)  # set as Dramatiq's broker before any actor is declared
-    from adapters.outbound.jobs.dramatiq_queue import DramatiqJobQueue
-
     container = bootstrap(settings, job_queue=DramatiqJobQueue(broker))
     assert container.jobs is not None
-    declare_actors(broker, container.jobs.run)
+    declare_actors(broker, container.jobs.run, queue_name=QUEUE_NAME, max_retries=MAX_RETRIES)
     worker = dramatiq.Worker(broker, worker_threads=threads)
     worker.start()
     loop_thread = get_event_loop_thread()

@@ -16,6 +16,13 @@ class JobQueue(Protocol):
     The database row the job is about is the truth; the queue only says "look at it now". A
     message lost by the queue (Redis restarted) is sent again by the outbox relay; a message
     delivered twice finds the row claimed or settled and does nothing.
+
+    - `enqueue` returns once the job is handed over (not run); a kind outside JOBS is refused
+      with ValueError.
+    - `drain` waits for the jobs this process itself runs (in-process) to finish; a queue whose
+      jobs run elsewhere has nothing to wait for.
     """
 
     async def enqueue(self, kind: str, subject_id: str) -> None: ...
+
+    async def drain(self) -> None: ...

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from adapters.outbound.jobs.in_process import InProcessJobQueue
+from adapters.outbound.queue.in_process import InProcessJobQueue
 from application.jobs.relay import OutboxRelay
 from application.ports.job_queue import PROCESS_WEBHOOK_EVENT, SEND_MESSAGE
 from domain.booking import BookingSource, BookingStatus
@@ -188,8 +188,7 @@ async def test_the_relay_dispatches_due_work_and_again_only_after_a_while(w: Wor
         seen.append((kind, subject_id))
         return "skipped"
 
-    queue = InProcessJobQueue()
-    queue.bind(runner)
+    queue = InProcessJobQueue(runner)
     assert w.c.send_messages is not None
     relay = OutboxRelay(
         w.c.use_cases.webhook_events,
@@ -200,16 +199,16 @@ async def test_the_relay_dispatches_due_work_and_again_only_after_a_while(w: Wor
     )
     await tap_without_work(w)
     assert await relay.run_once() == 1
-    await queue.join()
+    await queue.drain()
     assert [k for k, _ in seen] == [PROCESS_WEBHOOK_EVENT]
     assert await relay.run_once() == 0  # dispatched a moment ago: not again
     now["t"] = 31
     assert await relay.run_once() == 1  # still due (the runner did nothing): again
-    await queue.join()
+    await queue.drain()
     await w.c.use_cases.webhook_events.run_due()  # the event queues a message
     now["t"] = 62
     await relay.run_once()
-    await queue.join()
+    await queue.drain()
     assert SEND_MESSAGE in [k for k, _ in seen]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from adapters.outbound.jobs.in_process import InProcessJobQueue
+from adapters.outbound.queue.in_process import InProcessJobQueue
 from application.meta.sync import SyncMeta
 from application.meta_errors import MetaBadRequest, MetaTokenInvalid
 from application.ports.meta_sync_repository import MetaSyncState
@@ -108,7 +108,7 @@ async def test_a_burst_of_changes_makes_one_debounced_sync(w: World) -> None:
     # Through the real wiring: the relay dispatches SYNC_META, the runner syncs.
     assert w.c.relay is not None and isinstance(w.c.job_queue, InProcessJobQueue)
     assert await w.c.relay.run_once() == 1
-    await w.c.job_queue.join()
+    await w.c.job_queue.drain()
     assert await w.meta.graph_calls(PROFILE_PATH) == calls + 1
     state = await sync_state(w)
     assert state is not None and state.due_at is None and state.requested_at is None

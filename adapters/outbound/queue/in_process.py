@@ -8,41 +8,37 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from application.ports.job_queue import JOBS, JobQueue
+
 log = logging.getLogger(__name__)
 
 Runner = Callable[[str, str], Awaitable[str]]
 
 
-class InProcessJobQueue:
-    def __init__(self, concurrency: int = 4) -> None:
-        self._runner: Runner | None = None
+class InProcessJobQueue(JobQueue):
+    def __init__(self, runner: Runner, concurrency: int = 4) -> None:
+        self._runner = runner
         self._concurrency = concurrency
         self._slots: asyncio.Semaphore | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def bind(self, runner: Runner) -> None:
-        """The runner is built after the queue (it needs the use cases the queue serves)."""
-        self._runner = runner
-
     async def enqueue(self, kind: str, subject_id: str) -> None:
-        if self._runner is None:
-            raise RuntimeError("InProcessJobQueue.bind was not called")
+        if kind not in JOBS:
+            raise ValueError(f"unknown job kind {kind!r}")
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._concurrency)
-        task = asyncio.create_task(self._run(self._runner, self._slots, kind, subject_id))
+        task = asyncio.create_task(self._run(self._slots, kind, subject_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _run(
-        self, runner: Runner, slots: asyncio.Semaphore, kind: str, subject_id: str
-    ) -> None:
+    async def _run(self, slots: asyncio.Semaphore, kind: str, subject_id: str) -> None:
         async with slots:
             try:
-                await runner(kind, subject_id)
+                await self._runner(kind, subject_id)
             except Exception:  # the row keeps the work; the relay dispatches it again
                 log.exception("job failed", extra={"job": kind, "subject_id": subject_id})
 
-    async def join(self) -> None:
+    async def drain(self) -> None:
         """Wait for every job enqueued so far (tests, shutdown)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)

@@ -1,6 +1,6 @@
 """The Dramatiq actors: thin, one id each, idempotent (the job runner claims the row the id
 names, so a re-delivered message finds it claimed or settled and does nothing). Declared on
-the broker passed in, which bootstrap built and set before this module is used."""
+the broker passed in, which the composition root built and set before this module is used."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from collections.abc import Awaitable, Callable
 
 import dramatiq
 
-from adapters.outbound.jobs.dramatiq_queue import QUEUE_NAME
 from application.ports.job_queue import JOBS
-from entrypoints.broker import MAX_RETRIES
 
 Runner = Callable[[str, str], Awaitable[str]]
 
 
-def declare_actors(broker: dramatiq.Broker, runner: Runner) -> list[dramatiq.Actor[..., object]]:
+def declare_actors(
+    broker: dramatiq.Broker, runner: Runner, *, queue_name: str, max_retries: int
+) -> list[dramatiq.Actor[..., object]]:
     actors: list[dramatiq.Actor[..., object]] = []
     for kind in JOBS:
 
@@ -23,7 +23,7 @@ def declare_actors(broker: dramatiq.Broker, runner: Runner) -> list[dramatiq.Act
             await runner(_kind, subject_id)
 
         declare = dramatiq.actor(
-            actor_name=kind, queue_name=QUEUE_NAME, broker=broker, max_retries=MAX_RETRIES
+            actor_name=kind, queue_name=queue_name, broker=broker, max_retries=max_retries
         )
         actors.append(declare(job))
     return actors

@@ -1,0 +1,1 @@
+"""Inbound workers: the Dramatiq actors, thin, each taking one id and calling the job runner."""
