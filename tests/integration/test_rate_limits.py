@@ -54,7 +54,12 @@ def test_a_spoofed_forwarded_for_does_not_dodge_the_ip_limit() -> None:
         key_secret=b"k" * 32,
         metrics=metrics,
     )
-    app = create_app(container.use_cases, health_checks={}, throttle=throttle)
+    app = create_app(
+        container.use_cases,
+        meta_deliveries=container.meta_deliveries,
+        health_checks={},
+        throttle=throttle,
+    )
     path = f"/api/book/social/{uuid.uuid4()}/availability?service_id={uuid.uuid4()}"
     with TestClient(app) as client:
         for n in range(3):
