@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.e2e.conftest import Server, axe_violations, new_page, snap
 
@@ -307,6 +307,30 @@ def operations(page: Page) -> None:
     no_axe_findings(page, "operations")
 
 
+def a_late_answer_does_not_overwrite_the_screen_shown(page: Page) -> None:
+    """Back to Analytics while its data is slow, then forward to Operations before it arrives:
+    the late Analytics answer must not replace the Operations screen."""
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route("**/api/meta/analytics?*", hold)
+    page.evaluate("history.back()")
+    expect(page.locator("#main .loading")).to_be_visible()
+    while not held:
+        page.wait_for_timeout(10)
+    page.evaluate("history.forward()")
+    heading(page, "Operations")
+    expect(page.locator("#audit tbody tr").first).to_be_visible()
+    for route in held:
+        route.continue_()
+    page.unroute("**/api/meta/analytics?*")
+    page.wait_for_load_state("networkidle")
+    heading(page, "Operations")
+    expect(page.locator("#audit tbody tr").first).to_be_visible()
+
+
 def test_owner_runs_the_salon_from_the_admin(
     owner_page: Page, server: Server, browser: Browser
 ) -> None:
@@ -327,6 +351,7 @@ def test_owner_runs_the_salon_from_the_admin(
     expect(page).to_have_url(re.compile(r"/admin/analytics\?from="))
     page.evaluate("history.forward()")
     heading(page, "Operations")
+    a_late_answer_does_not_overwrite_the_screen_shown(page)
     page.get_by_role("button", name="Log out").click()
     heading(page, "Log in")
     page.goto(f"{server.url}/admin/settings")

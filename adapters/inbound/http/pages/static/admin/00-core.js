@@ -300,7 +300,11 @@
     });
     var path = location.pathname.replace(/\/+$/, "") || "/admin";
     var found = match(path);
-    var main = SH.$("#main");
+    // Each screen draws into its own #main: a screen left before its data arrived writes into a
+    // detached element, never over the screen shown now.
+    var previous = SH.$("#main");
+    var main = previous.cloneNode(false);
+    previous.replaceWith(main);
     if (!initial && !firstRender) SH.$("#flash-area").textContent = "";
     firstRender = false;
     if (!found) {
@@ -320,10 +324,10 @@
     focusHeading(found.route.title);
     Promise.resolve(found.route.render(main, found.params)).then(
       function () {
-        focusHeading(found.route.title);
+        if (main.isConnected) focusHeading(found.route.title);
       },
       function (e) {
-        if (e && e.redirected) return;
+        if ((e && e.redirected) || !main.isConnected) return;
         SH.pageError(main, e);
       }
     );
