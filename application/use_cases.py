@@ -16,10 +16,15 @@ from application.catalog.manage_services import ManageServices
 from application.catalog.manage_staff import ManageStaff
 from application.customers.data_rights import CustomerDataRights
 from application.messaging.links import MessagingViews
-from application.meta.connection import MetaCleanups, MetaConnection
+from application.meta.cleanups import MetaCleanups
+from application.meta.disconnect import Disconnect
 from application.meta.health import TokenChecks
+from application.meta.login import MetaLogin
+from application.meta.page_picker import SelectPage
 from application.meta.privacy import MetaPrivacy
 from application.meta.rotation import RotateTokenKeys
+from application.meta.status import ConnectionStatus
+from application.meta.sync_now import SyncNow
 from application.salons.manage_salon import ManageSalon, SetTier
 from application.verification.verify_phone import PhoneVerification
 from application.webhooks.process import WebhookProcessor
@@ -42,7 +47,11 @@ class UseCases:
     salon_bookings: SalonBookings
     phone_verification: PhoneVerification
     audit: AuditQuery
-    meta: MetaConnection
+    meta_login: MetaLogin
+    meta_select_page: SelectPage
+    meta_status: ConnectionStatus
+    meta_sync_now: SyncNow
+    meta_disconnect: Disconnect
     meta_privacy: MetaPrivacy
     meta_cleanups: MetaCleanups
     meta_token_checks: TokenChecks

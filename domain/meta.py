@@ -153,24 +153,3 @@ class DataDeletionRequest:
     salons_affected: int
     requested_at: datetime
     completed_at: datetime | None
-
-
-# What the owner reads when Meta reports a dead token (code 190, by subcode).
-_TOKEN_DEATH: dict[int | None, str] = {
-    458: "SalonHub was removed from your Facebook account.",
-    460: "Your Facebook password changed, so Meta ended SalonHub's access.",
-    463: "Your Facebook login for SalonHub expired.",
-    467: "Meta no longer accepts SalonHub's access to your Page.",
-    492: "Your Facebook session ended, or your role on the Page changed.",
-}
-
-
-def token_death_reason(subcode: int | None) -> str:
-    cause = _TOKEN_DEATH.get(subcode, "Meta no longer accepts SalonHub's access to your Page.")
-    return f"{cause} Reconnect Facebook & Instagram to restore Messenger and the buttons."
-
-
-PERMISSION_REASON = (
-    "Meta refused a request because a permission or your Page role is missing. Reconnect "
-    "Facebook & Instagram and approve every requested permission, with an admin role on the Page."
-)

@@ -51,11 +51,19 @@ from application.messaging.dispatch import SendMessages
 from application.messaging.links import MessagingViews
 from application.messaging.refs import BookingRefs
 from application.messaging.reminders import QueueReminders
+from application.meta.cleanups import MetaCleanups
 from application.meta.config import MetaApp
-from application.meta.connection import MetaConnection
+from application.meta.connect_page import ConnectPage
+from application.meta.disconnect import AccessLost, Disconnect
+from application.meta.health import TokenChecks
+from application.meta.login import MetaLogin
+from application.meta.page_picker import SelectPage
 from application.meta.privacy import MetaPrivacy
 from application.meta.rotation import RotateTokenKeys
+from application.meta.signing import StateSigner
+from application.meta.status import ConnectionStatus
 from application.meta.sync import SyncMeta
+from application.meta.sync_now import SyncNow
 from application.ports.clock import Clock
 from application.ports.customer_messenger import CustomerMessenger
 from application.ports.job_queue import JobQueue
@@ -181,7 +189,11 @@ def bootstrap(
     # for this process only.
     vault = token_vault or AesGcmTokenVault(settings.encryption_keys or (os.urandom(32),))
     meta_app, graph, sandbox, http_client = _meta(settings, meta_graph)
-    meta = MetaConnection(uow, clock, graph, vault, meta_app, settings.secret_key)
+    wakeup = Wakeup()
+    token_checks = TokenChecks(uow, clock, graph, vault)
+    meta_cleanups = MetaCleanups(uow, clock, graph, vault)
+    connect_page = ConnectPage(uow, clock, graph, vault, meta_app, wakeup)
+    meta_status = ConnectionStatus(uow, clock, meta_app, token_checks)
     refs = BookingRefs(settings.secret_key)
     if messenger is None:
         messenger = (
@@ -200,11 +212,11 @@ def bootstrap(
     )
     book = BookAppointment(uow, clock, phones, metrics)
     manage_booking = ManageBooking(uow, clock, metrics, refs)
-    handlers = meta_event_handlers(uow, clock, refs, book, manage_booking, meta)
+    access_lost = AccessLost(uow, clock, vault, meta_cleanups)
+    handlers = meta_event_handlers(uow, clock, refs, book, manage_booking, access_lost)
     webhook_events = WebhookProcessor(
         uow, clock, handlers, lease=timedelta(seconds=settings.lease_s)
     )
-    wakeup = Wakeup()
     meta_sync = SyncMeta(uow, clock, graph, vault, meta_app, metrics)
     jobs = JobRunner(webhook_events, send_messages, meta_sync)
     if job_queue is None:
@@ -224,10 +236,16 @@ def bootstrap(
         salon_bookings=SalonBookings(uow, clock, phones, metrics),
         phone_verification=PhoneVerification(uow, clock, phones, otp_sender, settings.secret_key),
         audit=AuditQuery(uow),
-        meta=meta,
+        meta_login=MetaLogin(
+            uow, clock, graph, vault, meta_app, StateSigner(settings.secret_key), connect_page
+        ),
+        meta_select_page=SelectPage(uow, graph, vault, meta_app, connect_page, meta_status),
+        meta_status=meta_status,
+        meta_sync_now=SyncNow(uow, clock, wakeup),
+        meta_disconnect=Disconnect(uow, clock, vault, meta_app, meta_cleanups),
         meta_privacy=MetaPrivacy(uow, clock, meta_app),
-        meta_cleanups=meta.cleanups,
-        meta_token_checks=meta.checks,
+        meta_cleanups=meta_cleanups,
+        meta_token_checks=token_checks,
         rotate_token_keys=RotateTokenKeys(uow, vault),
         webhooks=ReceiveWebhook(uow, clock, wakeup, verify_token=settings.meta.verify_token),
         webhook_events=webhook_events,

@@ -10,25 +10,15 @@ from typing import Final
 from application.actor import Actor
 from application.analytics.period import Period, period
 from application.analytics.report import AnalyticsReport, daily_rows, funnel, peak_hours, rates
-from application.meta.connection import PAID_TIERS
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.tenancy import owned_salon, public_salon
 from domain.analytics import SOCIAL_SOURCES, FunnelStep, funnel_source
 from domain.booking import BookingSource
-from domain.errors import PlanRequired
-from domain.salon import Salon
+from domain.plans import Feature, require
 
 POPULAR_LIMIT: Final = 10
 CSV_COLUMNS: Final = ("date", "source", "views", "slot_views", "bookings")
-
-
-def _require_paid(salon: Salon) -> None:
-    if salon.tier not in PAID_TIERS:
-        raise PlanRequired(
-            "Analytics needs the Growth or Elite plan.",
-            {"required": sorted(t.value for t in PAID_TIERS), "tier": salon.tier.value},
-        )
 
 
 class SalonAnalytics:
@@ -52,7 +42,7 @@ class SalonAnalytics:
         Another owner's salon is NotFound; the Free plan is PlanRequired."""
         async with self._uow() as uow:
             salon = await owned_salon(uow, actor, salon_id)
-            _require_paid(salon)
+            require(salon, Feature.ANALYTICS)
             zone = salon.zone
             span = period(self._clock.now().astimezone(zone).date(), first, last)
             since, until = span.instants(zone)

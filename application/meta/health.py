@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from application.meta import wording
 from application.meta.sealed import open_sealed
 from application.meta_errors import (
     MetaError,
@@ -26,14 +27,7 @@ from application.ports.meta_repository import OwnerAlert
 from application.ports.token_vault import TokenVault
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.security import new_id
-from domain.meta import (
-    PERMISSION_REASON,
-    IntegrationStatus,
-    MetaIntegration,
-    TokenHealth,
-    token_context,
-    token_death_reason,
-)
+from domain.meta import IntegrationStatus, MetaIntegration, TokenHealth, token_context
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +93,7 @@ class TokenChecks:
         reason: str | None = None
         health = integration.token
         if token is None:
-            reason = "The stored Page token cannot be read. Reconnect Facebook & Instagram."
+            reason = wording.PAGE_TOKEN_UNREADABLE
         else:
             try:
                 info = await self._graph.debug_token(token, key=integration.salon_id)
@@ -107,16 +101,16 @@ class TokenChecks:
                 log.info("token check for salon %s postponed: %s", integration.salon_id, exc)
                 return CheckOutcome(integration, "unreachable")
             except MetaTokenInvalid as exc:
-                reason = token_death_reason(exc.subcode)
+                reason = wording.token_death_reason(exc.subcode)
             except MetaPermissionMissing:
-                reason = PERMISSION_REASON
+                reason = wording.PERMISSION_REASON
             except MetaError as exc:
                 log.warning("token check for salon %s failed: %s", integration.salon_id, exc)
                 return CheckOutcome(integration, "unreachable")
             else:
                 health = health_of(info, now)
                 if not info.is_valid:
-                    reason = token_death_reason(info.error_subcode)
+                    reason = wording.token_death_reason(info.error_subcode)
         if reason is not None:
             health = replace(health, valid=False, checked_at=now)
         return await self._record(integration, health, reason, now)
@@ -152,8 +146,7 @@ class TokenChecks:
                         new_id(),
                         current.salon_id,
                         "meta_data_access_expiring",
-                        f"Meta's data access for your Facebook login ends on {day}. "
-                        "Reconnect Facebook & Instagram before then.",
+                        wording.data_access_alert(day),
                         now,
                     ),
                     dedup_key=f"meta_data_access_expiring:{current.salon_id}:{day}",

@@ -1,11 +1,13 @@
 """Keeping the salon's Meta-facing data in step with SalonHub (the source of truth).
 
-What Meta shows for a connected Page — the Messenger "Get Started" button and persistent menu
-(the booking link, and "Book in chat" when the salon has the assistant) — is derived from the
-salon, its plan and its active services. A change requests a debounced sync in its own
-transaction (`request_meta_sync`); the relay dispatches due syncs; `sync` claims one, builds
-the desired profile, and calls Meta only when its fingerprint differs from what Meta was last
-given. `reconcile` (scheduled) re-requests every active integration not synced for a while.
+What Meta holds for a connected Page — its subscription to our webhooks, the Messenger "Get
+Started" button and persistent menu (the booking link, and "Book in chat" when the salon has the
+assistant) — is derived from the salon, its plan and its active services. Connecting a Page and
+every change request a sync in their own transaction (`request_meta_sync`: the outbox row); the
+relay dispatches due syncs after commit; `sync` claims one, builds the desired state, and calls
+Meta only when its fingerprint differs from what Meta was last given (subscribing the Page, then
+setting the profile: both idempotent at Meta). `reconcile` (scheduled) re-requests every active
+integration not synced for a while.
 """
 
 from __future__ import annotations
@@ -18,28 +20,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from application.messaging.assistant import BOOK, wants_assistant
+from application.meta import wording
 from application.meta.config import MetaApp
 from application.meta.sealed import open_sealed
+from application.meta.wording import During
 from application.meta_errors import (
     MetaError,
-    MetaPermissionMissing,
     MetaRateLimited,
     MetaTokenInvalid,
-    MetaUnavailable,
 )
 from application.ports.clock import Clock
-from application.ports.meta_graph import MetaGraph
+from application.ports.meta_graph import PAGE_SUBSCRIBED_FIELDS, MetaGraph
 from application.ports.metrics import Metrics
 from application.ports.token_vault import TokenVault
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.catalog import Service
-from domain.meta import (
-    PERMISSION_REASON,
-    IntegrationStatus,
-    MetaIntegration,
-    token_context,
-    token_death_reason,
-)
+from domain.meta import IntegrationStatus, MetaIntegration, token_context
 from domain.salon import Salon
 
 log = logging.getLogger(__name__)
@@ -72,11 +68,16 @@ def messenger_profile(app: MetaApp, salon: Salon) -> dict[str, Any]:
 
 
 def fingerprint(page_id: str, profile: dict[str, Any], services: Sequence[Service]) -> str:
-    """Of everything Meta-facing: the Page, the profile, and the services offered (so that a
-    service change counts even when the profile reads the same)."""
+    """Of everything Meta-facing: the Page, its webhook fields, the profile, and the services
+    offered (so that a service change counts even when the profile reads the same)."""
     offered = sorted([s.id, s.name, s.duration_minutes] for s in services if s.active)
     canonical = json.dumps(
-        {"page": page_id, "profile": profile, "services": offered},
+        {
+            "page": page_id,
+            "fields": PAGE_SUBSCRIBED_FIELDS,
+            "profile": profile,
+            "services": offered,
+        },
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -90,25 +91,6 @@ def retry_delay(attempts: int, exc: MetaError | None = None) -> timedelta:
     if isinstance(exc, MetaRateLimited) and exc.retry_after:
         delay = max(delay, timedelta(seconds=exc.retry_after))
     return delay
-
-
-def plain_sync_error(exc: MetaError) -> str:
-    """What the owner reads on the status page when the Messenger menu could not be updated."""
-    if isinstance(exc, MetaTokenInvalid):
-        return token_death_reason(exc.subcode)
-    if isinstance(exc, MetaPermissionMissing):
-        return PERMISSION_REASON
-    if isinstance(exc, MetaRateLimited):
-        return (
-            "Meta is limiting requests right now, so your Messenger menu is not updated yet. "
-            "We will retry automatically."
-        )
-    if isinstance(exc, MetaUnavailable):
-        return "We could not reach Meta to update your Messenger menu. We will retry automatically."
-    return (
-        "Meta refused the update of your Messenger menu. We will retry; if it keeps failing, "
-        "contact us."
-    )
 
 
 def _syncable(integration: MetaIntegration | None) -> bool:
@@ -184,11 +166,12 @@ class SyncMeta:
         try:
             if token is None:
                 raise MetaTokenInvalid("the sealed Page token cannot be opened", code=190)
+            await self._graph.subscribe_page(page_id, token, key=salon_id)
             await self._graph.set_messenger_profile(page_id, token, key=salon_id, profile=profile)
         except MetaError as exc:
             log.warning("meta sync failed", extra={"salon_id": salon_id, "error": str(exc)})
             retry_at = self._clock.now() + retry_delay(state.attempts, exc)
-            await self._settle(salon_id, failed=(plain_sync_error(exc), retry_at))
+            await self._settle(salon_id, failed=(wording.failure(exc, During.SYNC), retry_at))
             self._metrics.meta_sync_finished("failed")
             return "failed"
         await self._settle(salon_id, done=(now, wanted))

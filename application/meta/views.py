@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from application.meta import wording
 from application.meta.config import MetaApp
 from application.ports.meta_sync_repository import MetaSyncState
 from domain.meta import Buttons, InstagramRef, IntegrationStatus, MetaIntegration, MetaMode, PageRef
@@ -74,16 +75,9 @@ def status_of(
     token = integration.token
     if integration.status == IntegrationStatus.ACTIVE and token.data_access_ending(now):
         assert token.data_access_expires_at is not None
-        warnings.append(
-            "Meta's data access for your Facebook login ends on "
-            f"{token.data_access_expires_at.date().isoformat()} (UTC). Reconnect Facebook & "
-            "Instagram before then to keep Messenger working."
-        )
+        warnings.append(wording.data_access_ending(token.data_access_expires_at.date().isoformat()))
     if integration.status == IntegrationStatus.ACTIVE and integration.mode == MetaMode.LOGIN:
-        warnings.append(
-            "Add the Book Now links by hand: on your Facebook Page (Edit action button → Book "
-            "now) and in Instagram (Edit profile → Action buttons → Book now)."
-        )
+        warnings.append(wording.ADD_LINKS_BY_HAND)
     active = integration.status == IntegrationStatus.ACTIVE
     lag = 0.0
     if active and sync is not None and sync.requested_at is not None:

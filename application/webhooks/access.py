@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from application.meta.connection import MetaConnection
+from application.meta import wording
+from application.meta.disconnect import AccessLost
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.webhook_inbox import StoredEvent
 from application.webhooks.process import Outcome
@@ -33,8 +34,8 @@ class MetaAccessHandlers:
     """`permissions` revocations and `application` uninstalls: the integration is
     disconnected (the reason kept for the owner) and the owner alerted."""
 
-    def __init__(self, uow: UnitOfWorkFactory, connection: MetaConnection) -> None:
-        self._uow, self._connection = uow, connection
+    def __init__(self, uow: UnitOfWorkFactory, access_lost: AccessLost) -> None:
+        self._uow, self._access_lost = uow, access_lost
 
     async def permissions(self, event: StoredEvent) -> Outcome:
         value = _value(event)
@@ -50,14 +51,11 @@ class MetaAccessHandlers:
         async with self._uow() as uow:
             integrations = list(await uow.meta.by_meta_user(user_id))
         hit = [i for i in integrations if not targets or (i.page and i.page.id in targets)]
-        reason = (
-            f"The {field or 'a required'} permission was removed in Facebook, so Messenger and "
-            "the Page connection stopped. Reconnect Facebook & Instagram and approve it."
-        )
+        reason = wording.PERMISSION_REMOVED.format(permission=field or "a required")
         dropped = [
             i.salon_id
             for i in hit
-            if await self._connection.drop(i.salon_id, reason, "meta.permissions")
+            if await self._access_lost(i.salon_id, reason, "meta.permissions")
         ]
         if not dropped:
             return Outcome("ignored", "no connected salon uses that login")
@@ -71,10 +69,7 @@ class MetaAccessHandlers:
         external = value.get("external_business_id") or value.get("fbe_external_business_id")
         if not isinstance(external, str) or not external:
             return Outcome("ignored", "no external_business_id in the uninstall")
-        reason = (
-            "The SalonHub business extension was removed in Meta, so the Book Now buttons and "
-            "Messenger stopped. Reconnect Facebook & Instagram to restore them."
-        )
-        if await self._connection.drop(external, reason, "meta.uninstall"):
+        reason = wording.EXTENSION_REMOVED
+        if await self._access_lost(external, reason, "meta.uninstall"):
             return Outcome("processed", "integration disconnected", external)
         return Outcome("ignored", "no connected salon has that business id")

@@ -13,7 +13,7 @@ from application.booking.book_appointment import BookAppointment
 from application.booking.manage_booking import ManageBooking
 from application.messaging.assistant import Assistant
 from application.messaging.refs import BookingRefs
-from application.meta.connection import MetaConnection
+from application.meta.disconnect import AccessLost
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.webhooks.access import MetaAccessHandlers
@@ -30,11 +30,11 @@ def meta_event_handlers(
     refs: BookingRefs,
     book: BookAppointment,
     manage_booking: ManageBooking,
-    connection: MetaConnection,
+    access_lost: AccessLost,
 ) -> Mapping[EventKind, Handler]:
     conversations = Conversations(uow, clock, refs, Assistant(uow, clock, book, manage_booking))
     appointments = MetaAppointments(uow, clock, book, conversations, manage_booking)
-    access = MetaAccessHandlers(uow, connection)
+    access = MetaAccessHandlers(uow, access_lost)
     return {
         EventKind.MESSAGE: conversations.message,
         EventKind.POSTBACK: conversations.postback,

@@ -70,6 +70,15 @@ class Sandbox:
     def tokens(self) -> list[str]:
         return [t for t in self.state.tokens if len(t) >= 20]
 
+    def subscribed_fields(self, page: str, timeout: float = 10) -> list[str]:
+        """The Page's subscribed fields, once the sync the connect requested has run (the relay
+        runs it after commit, so it may lag the response by a moment)."""
+        deadline = time.monotonic() + timeout
+        while not (fields := self.sent()["subscriptions"].get(page)):
+            assert time.monotonic() < deadline, f"{page} was never subscribed"
+            time.sleep(0.02)
+        return list(fields)
+
 
 @contextlib.contextmanager
 def sandbox_process() -> Iterator[Sandbox]:
@@ -381,8 +390,7 @@ def test_connect_pick_status_disconnect_reconnect(stack: Stack, http: httpx.Clie
     ].endswith("?src=instagram")
     assert set(slug_links) == {"instagram", "facebook", "messenger", "story"}
     assert active["pages"] == [] and active["sync_error"] is None and active["last_sync_at"]
-    subscriptions = stack.sandbox.sent()["subscriptions"]
-    assert sorted(subscriptions[GLOW]) == sorted(FIELDS)
+    assert sorted(stack.sandbox.subscribed_fields(GLOW)) == sorted(FIELDS)
     # The other process reads the same state.
     assert status(http, salon, stack.urls[1])["page"]["id"] == GLOW
 
@@ -502,6 +510,7 @@ def test_a_page_belongs_to_one_salon(stack: Stack, http: httpx.Client) -> None:
 def test_disconnect_while_meta_is_down_cleans_up_later(stack: Stack, http: httpx.Client) -> None:
     salon = paid_salon(stack, http)
     assert connect(stack, http, salon, [GLOW])["result"] == "connected"
+    assert stack.sandbox.subscribed_fields(GLOW)
     stack.sandbox.control("POST", "failures", {"kind": "server_error", "status": 503, "times": 500})
     r = http.post("/api/meta/disconnect", json={"salon_id": salon.salon_id}, headers=salon.auth)
     assert r.status_code == 200 and r.json()["status"] == "disconnected"

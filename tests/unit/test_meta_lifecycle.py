@@ -30,16 +30,12 @@ from adapters.outbound.memory.clock import FixedClock
 from adapters.outbound.meta.client import HttpxMetaGraph
 from adapters.outbound.meta.resilience import RetryPolicy
 from application.actor import Actor
-from application.meta.connection import CallbackOutcome, MetaCleanups
+from application.meta.cleanups import MetaCleanups
+from application.meta.login import CallbackOutcome
+from application.meta.wording import PERMISSION_REASON, token_death_reason
 from application.ports.meta_graph import MetaUser, UserAccessToken
 from domain.errors import Conflict, DependencyUnavailable, NotFound, Unauthorized
-from domain.meta import (
-    PERMISSION_REASON,
-    IntegrationStatus,
-    MetaCleanup,
-    MetaIntegration,
-    token_death_reason,
-)
+from domain.meta import IntegrationStatus, MetaCleanup, MetaIntegration
 from domain.salon import Tier
 from entrypoints.bootstrap import MEMORY_URL, Container, bootstrap
 from entrypoints.meta_sandbox import DEFAULT_APP_SECRET, SandboxState, create_sandbox_app
@@ -196,12 +192,23 @@ async def w(meta: Meta, clock: FixedClock) -> World:
 
 
 async def log_in(
-    c: Container, meta: Meta, owner: Actor, salon_id: str, pages: list[str]
+    c: Container,
+    meta: Meta,
+    owner: Actor,
+    salon_id: str,
+    pages: list[str],
+    *,
+    then_sync: bool = True,
 ) -> CallbackOutcome:
-    authorize_url = await c.use_cases.meta.connect(owner, salon_id)
+    """Log in through the sandbox's dialog; then (as the relay does after commit) run the Meta
+    sync a connection owes, which subscribes the Page."""
+    authorize_url = await c.use_cases.meta_login.connect(owner, salon_id)
     state = parse_qs(urlsplit(authorize_url).query)["state"][0]
     minted = await meta.call("POST", "codes", {"redirect_uri": REDIRECT_URI, "page_ids": pages})
-    return await c.use_cases.meta.callback(state=state, code=minted["code"])
+    outcome = await c.use_cases.meta_login.callback(state=state, code=minted["code"])
+    if then_sync:
+        await c.meta_sync.run_due()
+    return outcome
 
 
 async def connected(w: World, page: str = GLOW) -> MetaIntegration:
@@ -255,7 +262,12 @@ def signed_request(user_id: str, secret: str = DEFAULT_APP_SECRET) -> str:
 
 
 async def test_a_login_with_one_page_connects_it_with_sealed_tokens(w: World) -> None:
-    integration = await connected(w)
+    outcome = await log_in(w.c, w.meta, w.owner, w.salon_id, [GLOW], then_sync=False)
+    assert outcome == CallbackOutcome(w.salon_id, "connected")
+    # Subscribing the Page is the sync's job, after commit: nothing at Meta yet.
+    assert GLOW not in (await w.meta.sent())["subscriptions"]
+    assert await w.c.meta_sync.run_due() == {"synced": 1}
+    integration = await stored(w.uow, w.salon_id)
 
     assert integration.status == IntegrationStatus.ACTIVE
     assert integration.meta_user_id == SANDBOX_USER
@@ -303,7 +315,7 @@ LOGIN_FAILURES = {
     "token_190_460": LoginFailure(None, "me", token_death_reason(460)),
     "token_190_463": LoginFailure(None, "exchange_long_lived", token_death_reason(463)),
     "permission_10": LoginFailure(
-        {"kind": "permission", "code": 10, "path": "subscribed_apps"}, None, PERMISSION_REASON
+        {"kind": "permission", "code": 10, "path": "debug_token"}, None, PERMISSION_REASON
     ),
     "permission_200": LoginFailure(
         {"kind": "permission", "code": 200, "path": "/me/accounts"}, None, PERMISSION_REASON
@@ -343,7 +355,7 @@ async def test_callback_reports_meta_errors_in_plain_words_and_stores_nothing(
     assert outcome == CallbackOutcome(w.salon_id, "error", "meta_error", case.reason)
     assert not w.meta.graph.before, "the scripted change did not happen"
     assert await maybe_stored(w.uow, w.salon_id) is None
-    status = await w.c.use_cases.meta.status(w.owner, w.salon_id)
+    status = await w.c.use_cases.meta_status(w.owner, w.salon_id)
     assert status.status == IntegrationStatus.NOT_CONNECTED
     assert status.sync_error is None and status.page is None
     assert await all_cleanups(w.uow) == []
@@ -356,13 +368,34 @@ def test_token_death_subcodes_give_different_reasons() -> None:
     assert "expired" in expired
 
 
+async def test_a_refused_subscription_keeps_the_connection_and_the_sync_retries_it(
+    w: World,
+) -> None:
+    await w.meta.fail(kind="permission", code=10, path="subscribed_apps")
+    outcome = await log_in(w.c, w.meta, w.owner, w.salon_id, [GLOW], then_sync=False)
+    assert outcome == CallbackOutcome(w.salon_id, "connected")
+
+    assert await w.c.meta_sync.run_due() == {"failed": 1}
+    status = await w.c.use_cases.meta_status(w.owner, w.salon_id)
+    assert status.status == IntegrationStatus.ACTIVE
+    assert status.sync_error == PERMISSION_REASON
+    assert GLOW not in (await w.meta.sent())["subscriptions"]
+
+    await w.meta.heal()
+    w.clock.advance(timedelta(minutes=1))  # past the first retry (30 s)
+    assert await w.c.meta_sync.run_due() == {"synced": 1}
+    assert GLOW in (await w.meta.sent())["subscriptions"]
+    status = await w.c.use_cases.meta_status(w.owner, w.salon_id)
+    assert status.sync_error is None
+
+
 # --- 2. choosing a Page while Meta is unavailable or refusing ---
 
 
 async def _picker(w: World) -> None:
     outcome = await log_in(w.c, w.meta, w.owner, w.salon_id, [GLOW, ANNEX])
     assert outcome == CallbackOutcome(w.salon_id, "select_page")
-    status = await w.c.use_cases.meta.status(w.owner, w.salon_id)
+    status = await w.c.use_cases.meta_status(w.owner, w.salon_id)
     assert status.status == IntegrationStatus.PENDING
     assert [(p.id, p.instagram_username) for p in status.pages] == [
         (GLOW, "glowstudio.bandra"),
@@ -374,10 +407,10 @@ async def _picker(w: World) -> None:
     "rule",
     [
         {"kind": "server_error", "status": 503, "path": "/me/accounts"},
-        {"kind": "server_error", "status": 500, "path": "subscribed_apps"},
+        {"kind": "server_error", "status": 500, "path": "/debug_token"},
         {"kind": "throttle", "code": 613, "path": "/me/accounts"},
     ],
-    ids=["503_listing", "500_subscribing", "throttle_613"],
+    ids=["503_listing", "500_checking", "throttle_613"],
 )
 async def test_select_page_when_meta_is_unavailable_is_a_dependency_error(
     w: World, rule: dict[str, Any]
@@ -386,7 +419,7 @@ async def test_select_page_when_meta_is_unavailable_is_a_dependency_error(
     await w.meta.fail(**rule)
 
     with pytest.raises(DependencyUnavailable) as raised:
-        await w.c.use_cases.meta.select_page(w.owner, w.salon_id, GLOW)
+        await w.c.use_cases.meta_select_page(w.owner, w.salon_id, GLOW)
 
     assert raised.value.retry_after_seconds > 0
     assert "Meta" in raised.value.message
@@ -397,7 +430,7 @@ async def test_select_page_when_meta_is_unavailable_is_a_dependency_error(
         return  # the adapter now holds calls back locally until Meta's usage window resets
     # Once Meta is back, the same choice works.
     await w.meta.heal()
-    status = await w.c.use_cases.meta.select_page(w.owner, w.salon_id, GLOW)
+    status = await w.c.use_cases.meta_select_page(w.owner, w.salon_id, GLOW)
     assert status.status == IntegrationStatus.ACTIVE
     assert status.page is not None and status.page.id == GLOW
 
@@ -407,7 +440,7 @@ async def test_select_page_with_a_permission_error_is_a_conflict(w: World) -> No
     await w.meta.fail("permission", code=200, path="/me/accounts")
 
     with pytest.raises(Conflict) as raised:
-        await w.c.use_cases.meta.select_page(w.owner, w.salon_id, ANNEX)
+        await w.c.use_cases.meta_select_page(w.owner, w.salon_id, ANNEX)
 
     assert raised.value.message == PERMISSION_REASON
     assert raised.value.details == {"meta_code": 200}
@@ -452,7 +485,7 @@ async def test_a_killed_token_turns_the_integration_to_error_with_one_alert_a_da
     assert integration.status == IntegrationStatus.ERROR
     assert integration.token.valid is False
     assert integration.sync_error == token_death_reason(460)
-    status = await w.c.use_cases.meta.status(w.owner, w.salon_id)
+    status = await w.c.use_cases.meta_status(w.owner, w.salon_id)
     assert status.status == IntegrationStatus.ERROR
     assert status.token_valid is False
     assert status.sync_error is not None and "password changed" in status.sync_error
@@ -481,7 +514,7 @@ async def test_data_access_ending_within_a_week_warns_and_alerts_once(w: World) 
     assert integration.status == IntegrationStatus.ACTIVE
     assert integration.token.data_access_expires_at is not None
     day = integration.token.data_access_expires_at.date().isoformat()
-    status = await w.c.use_cases.meta.status(w.owner, w.salon_id)
+    status = await w.c.use_cases.meta_status(w.owner, w.salon_id)
     assert any("data access" in text and day in text for text in status.warnings)
     assert await alert_kinds(w.uow, w.salon_id) == ["meta_data_access_expiring"]
 
@@ -502,7 +535,7 @@ async def test_meta_down_leaves_the_integration_unchanged(w: World) -> None:
     assert await stored(w.uow, w.salon_id) == before
     assert await alert_kinds(w.uow, w.salon_id) == []
     # The status page says the health shown is not fresh, and changes nothing either.
-    status = await w.c.use_cases.meta.status(w.owner, w.salon_id)
+    status = await w.c.use_cases.meta_status(w.owner, w.salon_id)
     assert status.status == IntegrationStatus.ACTIVE
     assert any("could not reach Meta" in text for text in status.warnings)
     assert await stored(w.uow, w.salon_id) == before
@@ -515,7 +548,7 @@ async def test_disconnect_when_meta_is_down_leaves_a_cleanup_finished_later(w: W
     await connected(w)
     await w.meta.fail("server_error", status=503)
 
-    status = await w.c.use_cases.meta.disconnect(w.owner, w.salon_id)
+    status = await w.c.use_cases.meta_disconnect(w.owner, w.salon_id)
 
     assert status.status == IntegrationStatus.DISCONNECTED
     integration = await stored(w.uow, w.salon_id)
@@ -546,7 +579,7 @@ async def test_disconnect_when_meta_is_down_leaves_a_cleanup_finished_later(w: W
 async def test_cleanup_backs_off_then_is_abandoned(w: World) -> None:
     await connected(w)
     await w.meta.fail("server_error", status=500)  # until cleared: Meta stays down
-    await w.c.use_cases.meta.disconnect(w.owner, w.salon_id)
+    await w.c.use_cases.meta_disconnect(w.owner, w.salon_id)
     cleanups = w.c.use_cases.meta_cleanups
 
     delays: list[timedelta] = []
@@ -572,7 +605,7 @@ async def test_disconnect_with_a_dead_token_completes_the_cleanup_at_once(w: Wor
     await connected(w)
     await w.meta.call("POST", "tokens/kill", {"subcode": 460})
 
-    status = await w.c.use_cases.meta.disconnect(w.owner, w.salon_id)
+    status = await w.c.use_cases.meta_disconnect(w.owner, w.salon_id)
 
     assert status.status == IntegrationStatus.DISCONNECTED
     assert await all_cleanups(w.uow) == []
@@ -589,21 +622,21 @@ async def test_disconnect_keeps_the_login_while_another_salon_uses_it(w: World) 
     assert outcome == CallbackOutcome(other_salon, "connected")
     assert (await stored(w.uow, other_salon)).meta_user_id == SANDBOX_USER
 
-    await w.c.use_cases.meta.disconnect(w.owner, w.salon_id)
+    await w.c.use_cases.meta_disconnect(w.owner, w.salon_id)
 
     assert await all_cleanups(w.uow) == []
     sent = await w.meta.sent()
     assert sent["revocations"] == []
     assert GLOW not in sent["subscriptions"] and ANNEX in sent["subscriptions"]
     w.clock.advance(timedelta(minutes=2))
-    other = await w.c.use_cases.meta.status(other_owner, other_salon)
+    other = await w.c.use_cases.meta_status(other_owner, other_salon)
     assert other.status == IntegrationStatus.ACTIVE and other.token_valid is True
     assert other.token_checked_at == w.clock.now()  # checked just now, at Meta
     w.clock.advance(timedelta(hours=21))
     assert (await w.c.use_cases.meta_token_checks.check_due())["ok"] == 1
 
     # The last salon leaving does revoke the login.
-    await w.c.use_cases.meta.disconnect(other_owner, other_salon)
+    await w.c.use_cases.meta_disconnect(other_owner, other_salon)
     assert [r["user_id"] for r in (await w.meta.sent())["revocations"]] == [SANDBOX_USER]
 
 
@@ -633,7 +666,7 @@ async def test_rotation_reseals_every_token_under_the_new_key(
     assert (await log_in(old, meta, owner1, salon1, [GLOW])).result == "connected"
     assert (await log_in(old, meta, owner2, salon2, [ANNEX])).result == "connected"
     await meta.fail("server_error", status=500, path="subscribed_apps")
-    await old.use_cases.meta.disconnect(owner2, salon2)  # leaves a cleanup with two tokens
+    await old.use_cases.meta_disconnect(owner2, salon2)  # leaves a cleanup with two tokens
     await meta.heal()
     sealed = await _sealed_count(uow)
     assert len(sealed) == 4  # salon 1's user + Page token, the cleanup's two
@@ -688,7 +721,7 @@ async def test_deauthorize_disconnects_and_erases_every_salon_of_that_user(w: Wo
 
     assert count == 2
     await _assert_erased(w, [w.salon_id, other_salon])
-    status = await w.c.use_cases.meta.status(w.owner, w.salon_id)
+    status = await w.c.use_cases.meta_status(w.owner, w.salon_id)
     assert status.status == IntegrationStatus.DISCONNECTED
 
 
@@ -737,7 +770,7 @@ async def test_data_deletion_also_erases_cleanups_of_salons_already_disconnected
 ) -> None:
     await _two_salons_of_one_user(w)
     await w.meta.fail("server_error", status=500)
-    await w.c.use_cases.meta.disconnect(w.owner, w.salon_id)  # Meta down: a cleanup stays
+    await w.c.use_cases.meta_disconnect(w.owner, w.salon_id)  # Meta down: a cleanup stays
     assert len(await all_cleanups(w.uow)) == 1
     await w.meta.heal()
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from application.meta.connection import ConnectionChanged
+from application.meta.integrations import ConnectionChanged
 from application.ports.meta_graph import PageDetails, TokenInfo
 from domain.errors import Unauthorized
 from domain.meta import IntegrationStatus
@@ -39,7 +39,7 @@ async def test_disconnect_during_a_multi_page_login_is_not_undone(w: World) -> N
 
     async def page_details(page_id: str, token: str, *, key: str) -> PageDetails:
         graph.page_details = original  # type: ignore[method-assign]
-        await w.c.use_cases.meta.disconnect(w.owner, w.salon_id)
+        await w.c.use_cases.meta_disconnect(w.owner, w.salon_id)
         return await original(page_id, token, key=key)
 
     graph.page_details = page_details  # type: ignore[method-assign]
@@ -58,12 +58,12 @@ async def test_disconnect_during_select_page_is_not_undone(w: World) -> None:
     async def debug_token(token: str, *, key: str) -> TokenInfo:
         graph.debug_token = original  # type: ignore[method-assign]
         info = await original(token, key=key)
-        await w.c.use_cases.meta.disconnect(w.owner, w.salon_id)
+        await w.c.use_cases.meta_disconnect(w.owner, w.salon_id)
         return info
 
     graph.debug_token = debug_token  # type: ignore[method-assign]
     with pytest.raises(ConnectionChanged):
-        await w.c.use_cases.meta.select_page(w.owner, w.salon_id, GLOW)
+        await w.c.use_cases.meta_select_page(w.owner, w.salon_id, GLOW)
     after = await stored(w.uow, w.salon_id)
     assert after.status == IntegrationStatus.DISCONNECTED
     assert after.page_token_sealed is None and after.user_token_sealed is None
@@ -99,3 +99,26 @@ async def test_unsigned_garbage_never_reaches_the_json_decoder(w: World, payload
             r = await client.post(path, data={"signed_request": "AAAA." + b64(payload)})
             assert r.status_code == 401, r.text
             assert r.json()["error"]["code"] == "unauthorized"
+
+
+async def test_a_connect_refused_by_a_racing_disconnect_leaves_nothing_subscribed(
+    w: World,
+) -> None:
+    """Subscribing the Page is a side effect after commit (the sync): a connect whose write is
+    refused leaves the Page unsubscribed at Meta and owes no sync."""
+    assert (await log_in(w.c, w.meta, w.owner, w.salon_id, [GLOW, ANNEX])).result == "select_page"
+    graph = w.meta.graph
+    original = graph.debug_token
+
+    async def debug_token(token: str, *, key: str) -> TokenInfo:
+        graph.debug_token = original  # type: ignore[method-assign]
+        info = await original(token, key=key)
+        await w.c.use_cases.meta_disconnect(w.owner, w.salon_id)
+        return info
+
+    graph.debug_token = debug_token  # type: ignore[method-assign]
+    with pytest.raises(ConnectionChanged):
+        await w.c.use_cases.meta_select_page(w.owner, w.salon_id, GLOW)
+    assert await w.c.meta_sync.run_due() == {}
+    sent = await w.meta.sent()
+    assert GLOW not in sent["subscriptions"] and ANNEX not in sent["subscriptions"]

@@ -21,7 +21,7 @@ from .test_meta_lifecycle import (  # noqa: F401 - fixtures
     PUBLIC_URL,
     World,
     clock,
-    connected,
+    log_in,
     meta,
     paid_salon,
     w,
@@ -42,7 +42,7 @@ async def sync_state(w: World, salon_id: str | None = None) -> MetaSyncState | N
 
 async def in_step(w: World) -> MetaSyncState:
     """Connected, and the first sync (requested by the connect) done."""
-    await connected(w)
+    await log_in(w.c, w.meta, w.owner, w.salon_id, [GLOW], then_sync=False)
     assert await syncer(w).run_due() == {"synced": 1}
     state = await sync_state(w)
     assert state is not None and state.due_at is None and state.fingerprint
@@ -161,7 +161,7 @@ async def test_meta_failing_backs_off_and_the_status_shows_error_and_lag(w: Worl
     assert state.requested_at == t0  # the change still waits
     w.clock.advance(timedelta(seconds=10))
     assert await syncer(w).run_due() == {}  # backing off
-    status = await w.c.use_cases.meta.status(w.owner, w.salon_id)
+    status = await w.c.use_cases.meta_status(w.owner, w.salon_id)
     assert status.sync_error == state.error
     assert status.sync_lag_seconds == 15
     assert await syncer(w).lag_seconds() == 15
@@ -178,7 +178,7 @@ async def test_meta_failing_backs_off_and_the_status_shows_error_and_lag(w: Worl
     await w.meta.heal()
     w.clock.advance(timedelta(seconds=60))
     assert await syncer(w).run_due() == {"synced": 1}
-    status = await w.c.use_cases.meta.status(w.owner, w.salon_id)
+    status = await w.c.use_cases.meta_status(w.owner, w.salon_id)
     assert status.sync_error is None and status.sync_lag_seconds == 0
     assert status.last_sync_at == w.clock.now()
     assert await syncer(w).lag_seconds() == 0
@@ -198,7 +198,7 @@ async def test_the_reconcile_requests_stale_integrations(w: World) -> None:
 
 
 async def test_the_reconcile_catches_a_missed_request(w: World) -> None:
-    await connected(w)
+    await log_in(w.c, w.meta, w.owner, w.salon_id, [GLOW], then_sync=False)
     async with w.uow(write=True) as tx:  # as if the request had been lost
         await tx.meta_sync.cancel(w.salon_id)
         await tx.commit()
@@ -235,7 +235,7 @@ async def test_a_salon_without_meta_requests_nothing(w: World) -> None:
 async def test_a_disconnected_salon_is_not_synced(w: World) -> None:
     await in_step(w)
     await add_service(w)
-    await w.c.use_cases.meta.disconnect(w.owner, w.salon_id)
+    await w.c.use_cases.meta_disconnect(w.owner, w.salon_id)
     calls = await w.meta.graph_calls(PROFILE_PATH)
     w.clock.advance(timedelta(seconds=5))
     assert await syncer(w).run_due() == {"skipped": 1}

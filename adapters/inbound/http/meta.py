@@ -27,14 +27,6 @@ from .schemas import _PRINTABLE
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=_PRINTABLE)]
 PageId = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z_-]+$")]
 ADMIN_PAGE = "/admin/integrations/meta"
-LANDING_REASONS = {
-    "access_denied": "You cancelled the Facebook login, so nothing was connected.",
-    "page_in_use": "That Facebook Page is already connected to another SalonHub salon.",
-    "no_pages": "The Facebook login did not grant any Page. Connect again and select your "
-    "salon's Page.",
-    "changed": "The connection changed while we were setting it up. Connect again.",
-    "meta_error": "Facebook did not complete the connection. Try connecting again.",
-}
 CallbackText = Annotated[str | None, Parameter(required=False, max_length=4096)]
 
 
@@ -176,18 +168,18 @@ class MetaOwnerController(Controller):
     @post("/connect", status_code=200)
     async def connect(self, data: SalonIn, actor: Actor, use_cases: UseCases) -> AuthorizeOut:
         """Meta's login dialog URL, with a signed, single-use `state` (10 minutes)."""
-        return AuthorizeOut(authorize_url=await use_cases.meta.connect(actor, data.salon_id))
+        return AuthorizeOut(authorize_url=await use_cases.meta_login.connect(actor, data.salon_id))
 
     @post("/select-page", status_code=200)
     async def select_page(
         self, data: SelectPageIn, actor: Actor, use_cases: UseCases
     ) -> MetaStatusOut:
-        status = await use_cases.meta.select_page(actor, data.salon_id, data.page_id)
+        status = await use_cases.meta_select_page(actor, data.salon_id, data.page_id)
         return present_status(status)
 
     @get("/status/{salon_id:str}")
     async def status(self, salon_id: str, actor: Actor, use_cases: UseCases) -> MetaStatusOut:
-        return present_status(await use_cases.meta.status(actor, salon_id))
+        return present_status(await use_cases.meta_status(actor, salon_id))
 
     @post("/sync", status_code=202)
     async def sync(
@@ -200,12 +192,12 @@ class MetaOwnerController(Controller):
     ) -> SyncJobOut:
         """Push services, hours and the booking button to Meta now (runs on the workers)."""
         await throttle.check(request, "meta_sync", salon=str(data.salon_id))
-        return SyncJobOut(job_id=await use_cases.meta.request_sync(actor, data.salon_id))
+        return SyncJobOut(job_id=await use_cases.meta_sync_now(actor, data.salon_id))
 
     @post("/disconnect", status_code=200)
     async def disconnect(self, data: SalonIn, actor: Actor, use_cases: UseCases) -> MetaStatusOut:
         """Idempotent; works on any plan and while Meta is down (cleanup is retried later)."""
-        return present_status(await use_cases.meta.disconnect(actor, data.salon_id))
+        return present_status(await use_cases.meta_disconnect(actor, data.salon_id))
 
 
 class MetaCallbackController(Controller):
@@ -226,7 +218,7 @@ class MetaCallbackController(Controller):
         error_reason: CallbackText = None,
     ) -> Redirect:
         """Where Meta's dialog returns. A bad, expired or reused `state` is a 403."""
-        outcome = await use_cases.meta.callback(
+        outcome = await use_cases.meta_login.callback(
             state=state_, code=code, error=error, error_reason=error_reason
         )
         params: dict[str, str] = {}

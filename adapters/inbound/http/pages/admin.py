@@ -14,7 +14,8 @@ from typing import Any
 
 from litestar import Request, Response, get
 
-from ..meta import LANDING_REASONS
+from application.meta import wording
+
 from .assets import Assets, compressed
 
 CSP = (
@@ -27,11 +28,11 @@ def _landing(request: Request[Any, Any, Any]) -> str:
     q = request.query_params
     result, error = q.get("result", ""), q.get("error", "")
     if result == "connected":
-        text = "Connected. Customers can now reach you from Facebook and Instagram."
+        text = wording.LANDING_CONNECTED
     elif result == "select_page":
-        text = "Choose which Page to connect."
+        text = wording.LANDING_SELECT_PAGE
     elif result == "error":
-        text = LANDING_REASONS.get(error, LANDING_REASONS["meta_error"])
+        text = wording.LANDING_REASONS.get(error, wording.LANDING_REASONS["meta_error"])
     else:
         return ""
     kind = "error" if result == "error" else "ok"
