@@ -7,32 +7,25 @@ The HTTP app, the CLI and the tests all call `bootstrap`; keyword overrides repl
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import httpx
 from litestar import Litestar
+from litestar.types import ControllerRouterHandler
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
+from adapters.inbound.http.mounts import sandbox_mount
+from adapters.inbound.http.rate_limits import Throttle, parse_networks
 from adapters.inbound.webhooks.meta_delivery import MetaDeliveryParser
 from adapters.outbound.crypto import AesGcmTokenVault
-from adapters.outbound.health import RedisPing
-from adapters.outbound.memory import InMemoryUnitOfWorkFactory
-from adapters.outbound.memory.otp_sender import InMemoryOtpSender
 from adapters.outbound.messaging.channels import ChannelsCustomerMessenger, LogCustomerMessenger
-from adapters.outbound.meta.client import HttpxMetaGraph
 from adapters.outbound.metrics import PrometheusMetrics
 from adapters.outbound.persistence.database import Database
-from adapters.outbound.persistence.otp_outbox import SqlaOtpOutbox
-from adapters.outbound.queue.in_process import InProcessJobQueue
-from adapters.outbound.ratelimit import InMemoryRateLimiter, RedisRateLimiter
 from adapters.outbound.system.clock import SystemClock
 from adapters.outbound.system.password_hasher import ScryptPasswordHasher
 from adapters.outbound.system.phone_numbers import LibPhoneNumbers
-from adapters.outbound.texting.otp import TextOtpSender
-from adapters.outbound.texting.twilio import TwilioTextMessageSender
 from application.accounts.log_in import Authenticate, LogIn, LogOut
 from application.accounts.sign_up import SignUp
 from application.analytics.salon_analytics import SalonAnalytics
@@ -52,7 +45,6 @@ from application.messaging.links import MessagingViews
 from application.messaging.refs import BookingRefs
 from application.messaging.reminders import QueueReminders
 from application.meta.cleanups import MetaCleanups
-from application.meta.config import MetaApp
 from application.meta.connect_page import ConnectPage
 from application.meta.disconnect import AccessLost, Disconnect
 from application.meta.health import TokenChecks
@@ -83,21 +75,18 @@ from application.webhooks.process import WebhookProcessor
 from application.webhooks.receive import ReceiveWebhook
 from application.webhooks.routing import meta_event_handlers
 from domain.messaging import Channel
-from domain.meta import MetaMode
-from entrypoints.meta_sandbox import create_sandbox_app
+from entrypoints import infrastructure, partners
+from entrypoints.infrastructure import MEMORY_URL as MEMORY_URL  # re-exported for callers
+from entrypoints.infrastructure import HealthCheck
+from entrypoints.partners import SANDBOX_MOUNT, TEXTING_SANDBOX_MOUNT
 from entrypoints.settings import Settings
-from entrypoints.texting_sandbox.app import create_texting_sandbox_app
-
-MEMORY_URL = "memory://"
-SANDBOX_MOUNT = "/_meta-sandbox"  # where `serve` mounts the built-in Meta sandbox
-TEXTING_SANDBOX_MOUNT = "/_texting-sandbox"  # and the built-in SMS/WhatsApp sandbox
-_SANDBOX_BASE = "http://meta-sandbox.internal"  # in-process: no socket, no port
-_TEXTING_BASE = "http://texting-sandbox.internal"
-REDIS_TIMEOUT_S = 1.0  # health pings must answer fast, or Redis counts as down
 
 
 @dataclass
 class Container:
+    """Everything a process needs, built once by `bootstrap`; `async with` closes it (drains
+    the job queue, then closes clients, Redis, the limiter and the database)."""
+
     settings: Settings
     use_cases: UseCases
     clock: Clock
@@ -106,30 +95,35 @@ class Container:
     metrics_registry: CollectorRegistry  # rendered at /metrics, beside the HTTP metrics
     wakeup: Wakeup  # wakes this process's relay when work was committed
     meta_deliveries: MetaDeliveryParser  # checks and splits Meta's webhook deliveries
-    database: Database | None = None
-    health_checks: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
+    meta_graph: MetaGraph
+    token_vault: TokenVault
+    job_queue: JobQueue
+    relay: OutboxRelay
+    jobs: JobRunner
+    reminders: QueueReminders
+    send_messages: SendMessages
+    messenger: CustomerMessenger
+    meta_sync: SyncMeta
+    throttle: Throttle  # the HTTP rate limits over `rate_limiter`
+    http_handlers: list[ControllerRouterHandler]  # embedded extras: sandboxes, the OTP outbox
+    database: Database | None = None  # None: in memory
+    health_checks: dict[str, HealthCheck] = field(default_factory=dict)
     rate_limiter: RateLimiter | None = None  # None: SALONHUB_RATE_LIMITS=off
     redis: Redis | None = None  # set when SALONHUB_REDIS_URL is
-    meta_graph: MetaGraph | None = None
-    token_vault: TokenVault | None = None
     meta_sandbox: Litestar | None = None  # the built-in sandbox app, mounted by `serve`
-    http_client: httpx.AsyncClient | None = None
     texting_sandbox: Litestar | None = None  # the built-in SMS/WhatsApp sandbox (embedded)
-    text_client: httpx.AsyncClient | None = None
-    job_queue: JobQueue | None = None
-    relay: OutboxRelay | None = None
-    jobs: JobRunner | None = None
-    reminders: QueueReminders | None = None
-    send_messages: SendMessages | None = None
-    messenger: CustomerMessenger | None = None
-    meta_sync: SyncMeta | None = None
+    clients: tuple[httpx.AsyncClient, ...] = ()  # the partners' HTTP clients we made
+
+    async def __aenter__(self) -> Container:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
 
     async def close(self) -> None:
-        if self.job_queue is not None:
-            await self.job_queue.drain()
-        for client in (self.http_client, self.text_client):
-            if client is not None:
-                await client.aclose()
+        await self.job_queue.drain()
+        for client in self.clients:
+            await client.aclose()
         if self.redis is not None:
             await self.redis.aclose()
         if self.rate_limiter is not None:
@@ -154,41 +148,24 @@ def bootstrap(
     messenger: CustomerMessenger | None = None,
     job_queue: JobQueue | None = None,
 ) -> Container:
-    database: Database | None = None
-    checks: dict[str, Callable[[], Awaitable[bool]]] = {}
-    if uow is None:
-        if settings.database_url == MEMORY_URL:
-            uow = InMemoryUnitOfWorkFactory()
-        else:
-            database = Database.connect(settings.database_url)
-            uow = database.uow_factory()
-            checks["database"] = database.ping
-    if "database" not in checks:
-        checks["database"] = _always_ok
-    redis: Redis | None = None
-    if settings.redis_url is not None:
-        redis = Redis.from_url(
-            settings.redis_url,
-            socket_timeout=REDIS_TIMEOUT_S,
-            socket_connect_timeout=REDIS_TIMEOUT_S,
-        )
-        checks["redis"] = RedisPing(redis, timeout=REDIS_TIMEOUT_S)
+    stored = infrastructure.storage(settings, uow)
+    uow = stored.uow
     registry = CollectorRegistry()
     if metrics is None:
         metrics = PrometheusMetrics(registry)
     clock = clock or SystemClock()
     phones = phones or LibPhoneNumbers()
     hasher = hasher or ScryptPasswordHasher()
-    texts, texting_sandbox, text_client = _texting(settings, text_sender)
+    texting = partners.text_sender(settings, text_sender)
+    handlers: list[ControllerRouterHandler] = []
     if otp_sender is None:
-        if settings.texting.provider == "twilio" and texts is not None:
-            otp_sender = TextOtpSender(texts)
-        else:  # embedded: codes go to a table the demo can show
-            otp_sender = SqlaOtpOutbox(database) if database is not None else InMemoryOtpSender()
+        otp_sender, handlers = infrastructure.otp_sender(settings, stored.database, texting.adapter)
     # load_settings always gives keys; Settings built in code without any (tests) get a key
     # for this process only.
     vault = token_vault or AesGcmTokenVault(settings.encryption_keys or (os.urandom(32),))
-    meta_app, graph, sandbox, http_client = _meta(settings, meta_graph)
+    meta_app = partners.meta_app(settings)
+    meta = partners.meta_graph(settings, meta_graph)
+    graph = meta.adapter
     wakeup = Wakeup()
     token_checks = TokenChecks(uow, clock, graph, vault)
     meta_cleanups = MetaCleanups(uow, clock, graph, vault)
@@ -199,7 +176,7 @@ def bootstrap(
         messenger = (
             LogCustomerMessenger()
             if settings.messaging == "log"
-            else ChannelsCustomerMessenger(graph, texts)
+            else ChannelsCustomerMessenger(graph, texting.adapter)
         )
     send_messages = SendMessages(
         uow,
@@ -213,14 +190,14 @@ def bootstrap(
     book = BookAppointment(uow, clock, phones, metrics)
     manage_booking = ManageBooking(uow, clock, metrics, refs)
     access_lost = AccessLost(uow, clock, vault, meta_cleanups)
-    handlers = meta_event_handlers(uow, clock, refs, book, manage_booking, access_lost)
+    event_handlers = meta_event_handlers(uow, clock, refs, book, manage_booking, access_lost)
     webhook_events = WebhookProcessor(
-        uow, clock, handlers, lease=timedelta(seconds=settings.lease_s)
+        uow, clock, event_handlers, lease=timedelta(seconds=settings.lease_s)
     )
     meta_sync = SyncMeta(uow, clock, graph, vault, meta_app, metrics)
     jobs = JobRunner(webhook_events, send_messages, meta_sync)
     if job_queue is None:
-        job_queue = _job_queue(settings, jobs)
+        job_queue = infrastructure.job_queue(settings, jobs)
     use_cases = UseCases(
         sign_up=SignUp(uow, clock, hasher, phones),
         log_in=LogIn(uow, clock, hasher),
@@ -253,6 +230,10 @@ def bootstrap(
         customer_data_rights=CustomerDataRights(uow, clock),
         analytics=SalonAnalytics(uow, clock),
     )
+    limiter = rate_limiter or infrastructure.rate_limiter(settings)
+    for path, sandbox in ((SANDBOX_MOUNT, meta.sandbox), (TEXTING_SANDBOX_MOUNT, texting.sandbox)):
+        if sandbox is not None:
+            handlers.append(sandbox_mount(sandbox, path))
     return Container(
         settings=settings,
         use_cases=use_cases,
@@ -262,16 +243,8 @@ def bootstrap(
         metrics_registry=registry,
         wakeup=wakeup,
         meta_deliveries=MetaDeliveryParser(settings.meta.app_secret),
-        database=database,
-        health_checks=checks,
-        rate_limiter=rate_limiter or _rate_limiter(settings),
-        redis=redis,
         meta_graph=graph,
         token_vault=vault,
-        meta_sandbox=sandbox,
-        http_client=http_client,
-        texting_sandbox=texting_sandbox,
-        text_client=text_client,
         job_queue=job_queue,
         relay=OutboxRelay(
             webhook_events,
@@ -285,96 +258,19 @@ def bootstrap(
         send_messages=send_messages,
         messenger=messenger,
         meta_sync=meta_sync,
+        throttle=Throttle(
+            limiter,
+            settings.rate_limit_rules,
+            trusted_proxies=parse_networks(settings.trusted_proxies),
+            key_secret=settings.secret_key,
+            metrics=metrics,
+        ),
+        http_handlers=handlers,
+        database=stored.database,
+        health_checks=stored.health_checks,
+        rate_limiter=limiter,
+        redis=stored.redis,
+        meta_sandbox=meta.sandbox,
+        texting_sandbox=texting.sandbox,
+        clients=tuple(c for c in (meta.client, texting.client) if c is not None),
     )
-
-
-def _meta(
-    settings: Settings, graph: MetaGraph | None
-) -> tuple[MetaApp, MetaGraph, Litestar | None, httpx.AsyncClient | None]:
-    """Our Meta app, the Graph adapter, and (embedded default) the built-in sandbox.
-
-    The built-in sandbox serves the login dialog to browsers at PUBLIC_URL/_meta-sandbox and
-    answers the Graph adapter in process (httpx's ASGI transport), so both see one sandbox.
-    """
-    meta = settings.meta
-    sandbox: Litestar | None = None
-    if meta.builtin_sandbox:
-        sandbox = create_sandbox_app(app_id=meta.app_id, app_secret=meta.app_secret)
-    app = MetaApp(
-        app_id=meta.app_id,
-        app_secret=meta.app_secret,
-        mode=MetaMode(meta.mode),
-        dialog_url=meta.dialog_url or f"{settings.public_url}{SANDBOX_MOUNT}",
-        version=meta.api_version,
-        public_url=settings.public_url,
-        configured=meta.configured,
-    )
-    if graph is not None:
-        return app, graph, sandbox, None
-    timeout = httpx.Timeout(meta.timeout_s, connect=min(meta.timeout_s, 5.0))
-    if sandbox is not None:
-        asgi = httpx.ASGITransport(app=sandbox)  # type: ignore[arg-type]  # Litestar is ASGI
-        client = httpx.AsyncClient(transport=asgi, timeout=timeout)
-    else:
-        client = httpx.AsyncClient(timeout=timeout)
-    graph = HttpxMetaGraph(
-        client,
-        base_url=meta.graph_url or _SANDBOX_BASE,
-        app_id=meta.app_id,
-        app_secret=meta.app_secret,
-        version=meta.api_version,
-        timeout=meta.timeout_s,
-    )
-    return app, graph, sandbox, client
-
-
-def _texting(
-    settings: Settings, sender: TextMessageSender | None
-) -> tuple[TextMessageSender | None, Litestar | None, httpx.AsyncClient | None]:
-    """The WhatsApp/SMS sender: the built-in texting sandbox (in process, like the Meta
-    one), a Twilio-style API, or none."""
-    texting = settings.texting
-    if sender is not None or texting.provider == "off":
-        return sender, None, None
-    sandbox: Litestar | None = None
-    if texting.provider == "sandbox":
-        sandbox = create_texting_sandbox_app()
-        asgi = httpx.ASGITransport(app=sandbox)  # type: ignore[arg-type]  # Litestar is ASGI
-        client = httpx.AsyncClient(transport=asgi, timeout=10.0)
-        base = _TEXTING_BASE
-    else:
-        client = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
-        base = texting.base_url or "https://api.twilio.com"
-    sender = TwilioTextMessageSender(
-        client,
-        base_url=base,
-        account_sid=texting.account_sid,
-        auth_token=texting.auth_token,
-        sms_from=texting.sms_from,
-        whatsapp_from=texting.whatsapp_from,
-    )
-    return sender, sandbox, client
-
-
-def _job_queue(settings: Settings, jobs: JobRunner) -> JobQueue:
-    """Dramatiq on Redis (`salonhub worker` runs the jobs), or this process's own loop."""
-    if settings.workers == "dramatiq":
-        from entrypoints.broker import job_queue_on_redis
-
-        return job_queue_on_redis(settings)
-    return InProcessJobQueue(jobs.run)
-
-
-def _rate_limiter(settings: Settings) -> RateLimiter | None:
-    """Shared through Redis when configured (fails open if it is down), else this process only."""
-    if not settings.rate_limits:
-        return None
-    if settings.redis_url is None:
-        return InMemoryRateLimiter()
-    return RedisRateLimiter(
-        settings.redis_url, prefix=settings.rate_limit_prefix, timeout=settings.rate_limit_timeout_s
-    )
-
-
-async def _always_ok() -> bool:
-    return True

@@ -46,11 +46,8 @@ def _demo(settings: Settings) -> int:
     _migrate(settings)
 
     async def run() -> dict[str, str]:
-        container = bootstrap(settings)
-        try:
+        async with bootstrap(settings) as container:
             return await seed_demo(container.use_cases)
-        finally:
-            await container.close()
 
     made = asyncio.run(run())
     base = settings.public_url
@@ -82,11 +79,8 @@ def _operator() -> str | None:
 
 def _set_tier(settings: Settings, salon_id: str, tier: str) -> int:
     async def run() -> None:
-        container = bootstrap(settings)
-        try:
+        async with bootstrap(settings) as container:
             await container.use_cases.set_tier(salon_id, Tier(tier), operator=_operator())
-        finally:
-            await container.close()
 
     asyncio.run(run())
     print(f"salon {salon_id} is now on the {tier} plan")
@@ -95,12 +89,9 @@ def _set_tier(settings: Settings, salon_id: str, tier: str) -> int:
 
 def _keys_rotate(settings: Settings, batch: int) -> int:
     async def run() -> tuple[int, int]:
-        container = bootstrap(settings)
-        try:
+        async with bootstrap(settings) as container:
             report = await container.use_cases.rotate_token_keys.run(batch=batch)
             return report.checked, report.rotated
-        finally:
-            await container.close()
 
     checked, rotated = asyncio.run(run())
     print(f"checked {checked} sealed token(s); re-encrypted {rotated} under the first key")
@@ -109,13 +100,10 @@ def _keys_rotate(settings: Settings, batch: int) -> int:
 
 def _meta_job(settings: Settings, job: str, everything: bool) -> int:
     async def run() -> dict[str, int]:
-        container = bootstrap(settings)
-        try:
+        async with bootstrap(settings) as container:
             if job == "check-tokens":
                 return await container.use_cases.meta_token_checks.check_due(everything=everything)
             return await container.use_cases.meta_cleanups.run_due(everything=everything)
-        finally:
-            await container.close()
 
     counts = asyncio.run(run())
     print(", ".join(f"{name}: {count}" for name, count in counts.items()))
@@ -126,17 +114,12 @@ def _jobs_once(settings: Settings, what: str) -> int:
     """Run due work once in this process (operators, and tests with a controlled clock)."""
 
     async def run() -> object:
-        container = bootstrap(settings)
-        try:
+        async with bootstrap(settings) as container:
             if what == "reminders":
-                assert container.reminders is not None
                 return await container.reminders.run()
             if what == "messages":
-                assert container.send_messages is not None
                 return await container.send_messages.run_due()
             return await container.use_cases.webhook_events.run_due()
-        finally:
-            await container.close()
 
     print(asyncio.run(run()))
     return 0
@@ -224,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             if settings.redis_url is None:
                 raise SettingsError("salonhub scheduler needs SALONHUB_REDIS_URL")
-            asyncio.run(run_scheduler(bootstrap(settings)))
+            asyncio.run(run_scheduler(settings))
             return 0
         if args.command == "jobs":
             return _jobs_once(settings, args.what)

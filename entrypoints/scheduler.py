@@ -19,7 +19,8 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 from redis.asyncio import Redis
 
-from entrypoints.bootstrap import Container
+from entrypoints.bootstrap import Container, bootstrap
+from entrypoints.settings import Settings, SettingsError
 
 log = logging.getLogger("salonhub.scheduler")
 
@@ -68,7 +69,6 @@ class RedisLeaderLock:
 def schedule(container: Container) -> dict[str, tuple[float, Callable[[], Awaitable[Any]]]]:
     """name -> (every N seconds, job)."""
     uc = container.use_cases
-    assert container.reminders is not None and container.meta_sync is not None
     return {
         "reminders": (60.0, container.reminders.run),
         "meta_token_health": (3600.0, uc.meta_token_checks.check_due),
@@ -126,20 +126,21 @@ class Scheduler:
             await self._lock.release()
 
 
-async def run_scheduler(container: Container) -> None:
-    """`salonhub scheduler`: until SIGTERM/SIGINT."""
-    assert container.redis is not None, "salonhub scheduler needs SALONHUB_REDIS_URL"
+async def run_scheduler(settings: Settings) -> None:
+    """`salonhub scheduler`: until SIGTERM/SIGINT (the CLI checks SALONHUB_REDIS_URL is set)."""
     import signal
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    scheduler = Scheduler(container, RedisLeaderLock(container.redis))
-    await scheduler.start()
-    log.info("scheduler started")
-    try:
-        await stop.wait()
-    finally:
-        await scheduler.stop()
-        await container.close()
+    async with bootstrap(settings) as container:
+        if container.redis is None:
+            raise SettingsError("salonhub scheduler needs SALONHUB_REDIS_URL")
+        scheduler = Scheduler(container, RedisLeaderLock(container.redis))
+        await scheduler.start()
+        log.info("scheduler started")
+        try:
+            await stop.wait()
+        finally:
+            await scheduler.stop()

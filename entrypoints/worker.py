@@ -27,7 +27,6 @@ class RelayLoop(BackgroundTask):
 
     async def _loop(self) -> None:
         relay = self._container.relay
-        assert relay is not None
         while True:
             await self._container.wakeup.wait(self._poll)
             try:
@@ -49,12 +48,12 @@ def run_dramatiq_worker(settings: Settings, *, threads: int = 4) -> int:
 
     broker = redis_broker(settings)  # set as Dramatiq's broker before any actor is declared
     container = bootstrap(settings, job_queue=DramatiqJobQueue(broker))
-    assert container.jobs is not None
     declare_actors(broker, container.jobs.run, queue_name=QUEUE_NAME, max_retries=MAX_RETRIES)
     worker = dramatiq.Worker(broker, worker_threads=threads)
     worker.start()
     loop_thread = get_event_loop_thread()
-    assert loop_thread is not None
+    if loop_thread is None:  # the AsyncIO middleware starts it; redis_broker adds that
+        raise RuntimeError("Dramatiq's event loop thread is not running")
     relay = RelayLoop(container)
     asyncio.run_coroutine_threadsafe(relay.start(), loop_thread.loop).result(timeout=10)
     stop = threading.Event()

@@ -212,6 +212,8 @@ def test_kill_the_worker_and_restart_redis_mid_run_nothing_lost_or_doubled(
                 tokens.append(r.json()["manage_token"])
 
             with worker(env, tmp_path) as first:
+                # The worker runs the sync the connect requested: it subscribes the Page.
+                assert sandbox.subscribed_fields(GLOW, timeout=30)
                 for token in tokens[: BOOKINGS // 2]:
                     tap_link(http, sandbox, token)
                 time.sleep(0.3)  # let it get going, then kill it mid-run
