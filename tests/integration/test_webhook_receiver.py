@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from entrypoints.meta_sandbox import DEFAULT_APP_SECRET
-from entrypoints.settings import SANDBOX_VERIFY_TOKEN
+from entrypoints.partner_settings import SANDBOX_VERIFY_TOKEN
 
 PATH = "/api/webhooks/meta"
 
