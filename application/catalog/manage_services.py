@@ -15,6 +15,7 @@ from application.security import new_id
 from application.tenancy import owned_salon, salon_service
 from domain.audit import diff
 from domain.catalog import Service
+from domain.errors import ValidationFailed
 
 EDITABLE = frozenset(
     {
@@ -87,7 +88,9 @@ class ManageServices:
     ) -> Service:
         unknown = set(changes) - EDITABLE
         if unknown:
-            raise ValueError(f"not editable: {sorted(unknown)}")
+            raise ValidationFailed(
+                "Some fields cannot be changed.", {name: "not editable" for name in sorted(unknown)}
+            )
         if "name" in changes and isinstance(changes["name"], str):
             changes = {**changes, "name": changes["name"].strip()}
         if "category" in changes and isinstance(changes["category"], str):

@@ -92,7 +92,9 @@ class ManageStaff:
     ) -> Staff:
         unknown = set(changes) - EDITABLE
         if unknown:
-            raise ValueError(f"not editable: {sorted(unknown)}")
+            raise ValidationFailed(
+                "Some fields cannot be changed.", {name: "not editable" for name in sorted(unknown)}
+            )
         async with self._uow(write=True) as uow:
             await owned_salon(uow, actor, salon_id)
             current = await salon_staff(uow, salon_id, staff_id)

@@ -268,3 +268,16 @@ async def test_other_owners_see_nothing(world: World) -> None:
     for call in calls:
         with pytest.raises(NotFound):
             await call
+
+
+async def test_changing_a_field_that_is_not_editable_is_a_validation_error(world: World) -> None:
+    """Not a ValueError (which the HTTP layer would answer with a 500): the error names the
+    fields, and nothing is stored."""
+    with pytest.raises(ValidationFailed) as refused:
+        await world.uc.services.update(world.actor, world.salon_id, world.cut, {"salon_id": "x"})
+    assert refused.value.details == {"fields": {"salon_id": "not editable"}}
+    with pytest.raises(ValidationFailed) as refused:
+        await world.uc.staff.update(world.actor, world.salon_id, world.asha, {"id": "x"})
+    assert refused.value.details == {"fields": {"id": "not editable"}}
+    service = await world.uc.services.get(world.actor, world.salon_id, world.cut)
+    assert service.salon_id == world.salon_id and service.id == world.cut
