@@ -20,6 +20,25 @@ class Tier(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Limit:
+    """The range a booking-policy number may take (inclusive); `optional` fields may be None."""
+
+    minimum: int
+    maximum: int
+    optional: bool = False
+
+
+# The one table of booking-policy limits: the domain's validation, the HTTP schema (PolicyBody)
+# and the admin page's form (its boot data) all read it.
+POLICY_LIMITS: dict[str, Limit] = {
+    "lead_time_minutes": Limit(0, 525_600),
+    "horizon_days": Limit(1, 365),
+    "slot_step_minutes": Limit(5, 120),
+    "cancellation_window_hours": Limit(0, 8760),
+}
+
+
+@dataclass(frozen=True, slots=True)
 class BookingPolicy:
     lead_time_minutes: int = 120
     horizon_days: int = 60
@@ -42,15 +61,15 @@ class BookingPolicy:
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
-        if not 0 <= self.lead_time_minutes <= 525_600:
-            errors["policy.lead_time_minutes"] = "must be 0 to 525600"
-        if not 1 <= self.horizon_days <= 365:
-            errors["policy.horizon_days"] = "must be 1 to 365"
+        for name, limit in POLICY_LIMITS.items():
+            value = getattr(self, name)
+            if value is None and limit.optional:
+                continue
+            if not limit.minimum <= value <= limit.maximum:
+                errors[f"policy.{name}"] = f"must be {limit.minimum} to {limit.maximum}"
         step = self.slot_step_minutes
-        if not 5 <= step <= 120 or 1440 % step:
+        if "policy.slot_step_minutes" in errors or 1440 % step:
             errors["policy.slot_step_minutes"] = "must be 5 to 120 and divide 1440"
-        if not 0 <= self.cancellation_window_hours <= 8760:
-            errors["policy.cancellation_window_hours"] = "must be 0 to 8760"
         if errors:
             raise ValidationFailed("Invalid booking policy.", errors)
 

@@ -51,6 +51,22 @@ def test_policy_rejects_out_of_range_values(changes: dict[str, int]) -> None:
         BookingPolicy().merged(changes)
 
 
+def test_policy_limits_are_the_errors_and_the_http_bounds() -> None:
+    import msgspec
+
+    from adapters.inbound.http.schemas import PolicyBody
+    from domain.salon import POLICY_LIMITS
+
+    for name, limit in POLICY_LIMITS.items():
+        for bad in (limit.minimum - 1, limit.maximum + 1):
+            with pytest.raises(ValidationFailed) as caught:
+                BookingPolicy().merged({name: bad})
+            assert f"policy.{name}" in caught.value.fields
+            with pytest.raises(msgspec.ValidationError):
+                msgspec.convert({name: bad}, PolicyBody)
+        assert getattr(msgspec.convert({name: limit.maximum}, PolicyBody), name) == limit.maximum
+
+
 def test_policy_merges_fields() -> None:
     merged = BookingPolicy().merged({"slot_step_minutes": 30, "auto_confirm": False})
     assert merged == BookingPolicy(slot_step_minutes=30, auto_confirm=False)

@@ -10,6 +10,7 @@ from uuid import UUID
 import msgspec
 
 from domain.booking import BookingSource
+from domain.salon import POLICY_LIMITS
 
 # No string may carry a NUL (PostgreSQL text cannot hold one): refused here as a 422.
 _PRINTABLE = r"^[^\x00]*$"
@@ -49,11 +50,19 @@ class TokenOut(msgspec.Struct, kw_only=True):
 
 
 # --- salon --------------------------------------------------------------------------------------
+def _limit(name: str) -> msgspec.Meta:
+    """The bounds of the domain's POLICY_LIMITS entry for `name`."""
+    limit = POLICY_LIMITS[name]
+    return msgspec.Meta(ge=limit.minimum, le=limit.maximum)
+
+
 class PolicyBody(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    lead_time_minutes: Annotated[int, msgspec.Meta(ge=0, le=525_600)] | None = None
-    horizon_days: Annotated[int, msgspec.Meta(ge=1, le=365)] | None = None
-    slot_step_minutes: Annotated[int, msgspec.Meta(ge=5, le=120)] | None = None
-    cancellation_window_hours: Annotated[int, msgspec.Meta(ge=0, le=8760)] | None = None
+    """Bounds from domain.salon.POLICY_LIMITS (one table for the domain, API and admin form)."""
+
+    lead_time_minutes: Annotated[int, _limit("lead_time_minutes")] | None = None
+    horizon_days: Annotated[int, _limit("horizon_days")] | None = None
+    slot_step_minutes: Annotated[int, _limit("slot_step_minutes")] | None = None
+    cancellation_window_hours: Annotated[int, _limit("cancellation_window_hours")] | None = None
     auto_confirm: bool | None = None
     verify_new_customers: bool | None = None
 

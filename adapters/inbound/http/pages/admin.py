@@ -10,11 +10,13 @@ query's `reason` is never echoed).
 from __future__ import annotations
 
 import html
+import json
 from typing import Any
 
 from litestar import Request, Response, get
 
 from application.meta import wording
+from domain.salon import POLICY_LIMITS
 
 from .assets import Assets, compressed
 
@@ -43,6 +45,17 @@ def _landing(request: Request[Any, Any, Any]) -> str:
     )
 
 
+def _boot() -> str:
+    """What the admin script reads before its first request: the booking-policy limits (the
+    domain's table), so the settings form's min/max are the API's."""
+    limits = {
+        name: {"min": x.minimum, "max": x.maximum, "optional": x.optional}
+        for name, x in POLICY_LIMITS.items()
+    }
+    # Numbers and known names only; "<" escaped all the same so nothing can close the tag.
+    return json.dumps({"policy_limits": limits}).replace("<", "\\u003c")
+
+
 def shell(assets: Assets, request: Request[Any, Any, Any]) -> bytes:
     flash = _landing(request) if request.url.path == "/admin/integrations/meta" else ""
     return f"""<!doctype html>
@@ -59,6 +72,7 @@ def shell(assets: Assets, request: Request[Any, Any, Any]) -> bytes:
 <main id="main" tabindex="-1"><p class="loading">Loading…</p>
 <noscript><p>The SalonHub admin needs JavaScript.</p></noscript></main>
 <div id="announce" class="visually-hidden" aria-live="polite"></div>
+<script id="boot" type="application/json">{_boot()}</script>
 </body></html>""".encode()
 
 

@@ -42,12 +42,18 @@
     });
   };
 
+  // The booking-policy limits come from the page's boot data (the domain's one table).
+  function bounds(name) {
+    var x = JSON.parse(document.getElementById("boot").textContent).policy_limits[name];
+    return ' min="' + x.min + '" max="' + x.max + '"';
+  }
+
   function policyFields(p) {
     return (
-      SH.field({ name: "lead_time_minutes", label: "Lead time (minutes)", type: "number", value: p.lead_time_minutes, attrs: ' min="0"', hint: "The earliest a customer can book, counted from now." }) +
-      SH.field({ name: "horizon_days", label: "Booking horizon (days)", type: "number", value: p.horizon_days, attrs: ' min="1" max="365"', hint: "How far ahead customers can book." }) +
-      SH.field({ name: "slot_step_minutes", label: "Slot step (minutes)", type: "number", value: p.slot_step_minutes, attrs: ' min="5" max="120"', hint: "Offered start times are this far apart (must divide a day)." }) +
-      SH.field({ name: "cancellation_window_hours", label: "Cancellation window (hours)", type: "number", value: p.cancellation_window_hours, attrs: ' min="0"', hint: "Customers can cancel or move a booking until this long before it starts." }) +
+      SH.field({ name: "lead_time_minutes", label: "Lead time (minutes)", type: "number", value: p.lead_time_minutes, attrs: bounds("lead_time_minutes"), hint: "The earliest a customer can book, counted from now." }) +
+      SH.field({ name: "horizon_days", label: "Booking horizon (days)", type: "number", value: p.horizon_days, attrs: bounds("horizon_days"), hint: "How far ahead customers can book." }) +
+      SH.field({ name: "slot_step_minutes", label: "Slot step (minutes)", type: "number", value: p.slot_step_minutes, attrs: bounds("slot_step_minutes"), hint: "Offered start times are this far apart (must divide a day)." }) +
+      SH.field({ name: "cancellation_window_hours", label: "Cancellation window (hours)", type: "number", value: p.cancellation_window_hours, attrs: bounds("cancellation_window_hours"), hint: "Customers can cancel or move a booking until this long before it starts." }) +
       SH.field({ name: "auto_confirm", label: "Confirm new bookings automatically", type: "checkbox", value: p.auto_confirm }) +
       SH.field({ name: "verify_new_customers", label: "Verify new customers' phone numbers with a code", type: "checkbox", value: p.verify_new_customers })
     );
