@@ -305,10 +305,14 @@ def test_the_page_fits_320px_and_the_first_load_is_under_50_kb(
 
 
 def test_unknown_salon_and_bad_manage_links_are_plain_404_pages(api: httpx.Client) -> None:
-    for path in ("/book/no-such-salon", "/book/manage/not-a-token", "/book/manage/x/booking.ics"):
+    for path, says in (
+        ("/book/no-such-salon", "There is no salon at this address."),
+        ("/book/manage/not-a-token", "This booking link is not valid."),
+        ("/book/manage/x/booking.ics", "This booking link is not valid."),
+    ):
         r = api.get(path)
         assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), path
-        assert "Not found" in r.text
+        assert "Not found" in r.text and says in r.text, path
 
 
 def test_elite_branding_service_groups_and_the_location_picker(

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 import msgspec
 from litestar import Request, Response, get
 from litestar.background_tasks import BackgroundTask
+from litestar.types import ExceptionHandlersMap
 
 from application.booking.browse import PublicOffer
 from application.booking.views import BookingView
@@ -241,17 +242,31 @@ def calendar_file(view: BookingView, salon: Salon, service: str, manage_url: str
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
 
+BAD_LINK = "This booking link is not valid."
+
+
+def _not_found(message: str) -> ExceptionHandlersMap:
+    """The pages answer an unknown salon or link with a page, not the API's JSON envelope."""
+
+    def page(request: Request[Any, Any, Any], _: NotFound) -> Response[bytes]:
+        return not_found_page(request, message)
+
+    return {NotFound: page}
+
+
 def widget_routes(assets: Assets) -> list[Any]:
     pages = WidgetPages(assets)
 
-    @get("/book/{slug:str}", include_in_schema=False, name="booking-widget")
+    @get(
+        "/book/{slug:str}",
+        include_in_schema=False,
+        name="booking-widget",
+        exception_handlers=_not_found("There is no salon at this address."),
+    )
     async def booking_page(
         request: Request[Any, Any, Any], slug: str, use_cases: UseCases
     ) -> Response[bytes]:
-        try:
-            offer = await use_cases.browse.offer_by_slug(slug)
-        except NotFound:
-            return not_found_page(request, "There is no salon at this address.")
+        offer = await use_cases.browse.offer_by_slug(slug)
         salon = offer.salon
         query = dict(parse_qsl(request.url.query or "", keep_blank_values=True))
         boot = await pages.boot(use_cases, offer, query, "book")
@@ -266,15 +281,17 @@ def widget_routes(assets: Assets) -> list[Any]:
         )
         return response
 
-    @get("/book/manage/{token:str}", include_in_schema=False, name="booking-manage")
+    @get(
+        "/book/manage/{token:str}",
+        include_in_schema=False,
+        name="booking-manage",
+        exception_handlers=_not_found(BAD_LINK),
+    )
     async def manage_page(
         request: Request[Any, Any, Any], token: str, use_cases: UseCases
     ) -> Response[bytes]:
-        try:
-            view = await use_cases.manage_booking.view(token)
-            offer = await use_cases.browse.offer(view.booking.salon_id)
-        except NotFound:
-            return not_found_page(request, "This booking link is not valid.")
+        view = await use_cases.manage_booking.view(token)
+        offer = await use_cases.browse.offer(view.booking.salon_id)
         query = dict(parse_qsl(request.url.query or "", keep_blank_values=True))
         if query.get("step") == "time":  # a reload while picking a new time
             query.setdefault("service", view.booking.service_id)
@@ -286,15 +303,17 @@ def widget_routes(assets: Assets) -> list[Any]:
         # The token is in the URL: never send it on as a referrer.
         return compressed(request, body, "text/html", headers=_headers(nonce, "no-referrer"))
 
-    @get("/book/manage/{token:str}/booking.ics", include_in_schema=False, name="booking-ics")
+    @get(
+        "/book/manage/{token:str}/booking.ics",
+        include_in_schema=False,
+        name="booking-ics",
+        exception_handlers=_not_found(BAD_LINK),
+    )
     async def calendar(
         request: Request[Any, Any, Any], token: str, use_cases: UseCases
     ) -> Response[bytes]:
-        try:
-            view = await use_cases.manage_booking.view(token)
-            offer = await use_cases.browse.offer(view.booking.salon_id)
-        except NotFound:
-            return not_found_page(request, "This booking link is not valid.")
+        view = await use_cases.manage_booking.view(token)
+        offer = await use_cases.browse.offer(view.booking.salon_id)
         service = next(
             (s.name for s in offer.services if s.id == view.booking.service_id), "Appointment"
         )
