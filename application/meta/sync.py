@@ -144,16 +144,16 @@ class SyncMeta:
                 return "skipped"
             integration = await uow.meta.get(salon_id)
             salon = await uow.salons.get(salon_id)
-            if salon is None or integration is None or not _syncable(integration):
+            state = await uow.meta_sync.get(salon_id)
+            page = integration.page if integration is not None and _syncable(integration) else None
+            if salon is None or integration is None or page is None or state is None:
                 await uow.meta_sync.cancel(salon_id)
                 await uow.commit()
                 self._metrics.meta_sync_finished("skipped")
                 return "skipped"
             services = await uow.catalog.services(salon_id)
-            state = await uow.meta_sync.get(salon_id)
             await uow.commit()
-        assert integration.page is not None and state is not None
-        page_id = integration.page.id
+        page_id = page.id
         profile = messenger_profile(self._app, salon)
         wanted = fingerprint(page_id, profile, services)
         if wanted == state.fingerprint:

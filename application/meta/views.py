@@ -73,9 +73,9 @@ def status_of(
         )
     warnings = list(extra_warnings)
     token = integration.token
-    if integration.status == IntegrationStatus.ACTIVE and token.data_access_ending(now):
-        assert token.data_access_expires_at is not None
-        warnings.append(wording.data_access_ending(token.data_access_expires_at.date().isoformat()))
+    ending = token.data_access_expires_at
+    if integration.status == IntegrationStatus.ACTIVE and ending and token.data_access_ending(now):
+        warnings.append(wording.data_access_ending(ending.date().isoformat()))
     if integration.status == IntegrationStatus.ACTIVE and integration.mode == MetaMode.LOGIN:
         warnings.append(wording.ADD_LINKS_BY_HAND)
     active = integration.status == IntegrationStatus.ACTIVE

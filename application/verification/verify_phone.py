@@ -54,8 +54,7 @@ class PhoneVerification:
                     {"phone": f"not a valid phone number for {salon.country}"},
                 )
             current = await uow.otp.challenge(salon_id, phone)
-            if current is not None and current.locked(now):
-                assert current.locked_until is not None
+            if current is not None and current.locked_until is not None and current.locked(now):
                 raise RateLimited(
                     "Too many wrong codes; try again later.",
                     _retry_after(current.locked_until, now),
@@ -92,8 +91,7 @@ class PhoneVerification:
             challenge = await uow.otp.challenge(salon_id, phone)
             if challenge is None:
                 raise wrong
-            if challenge.locked(now):
-                assert challenge.locked_until is not None
+            if challenge.locked_until is not None and challenge.locked(now):
                 raise RateLimited(
                     "Too many wrong codes; try again later.",
                     _retry_after(challenge.locked_until, now),

@@ -209,20 +209,18 @@ class SalonBookingsController(Controller):
     async def change_status(
         self, salon_id: str, booking_id: str, data: StatusIn, actor: Actor, use_cases: UseCases
     ) -> BookingOut:
-        if (data.status is None) == (data.start is None):
-            raise ValidationFailed(
-                "Give either a status, or a start to move the booking (not both).",
-                {"status": "give status or start"},
+        if data.status is not None and data.start is None:
+            view = await use_cases.salon_bookings.change_status(
+                actor, salon_id, booking_id, BookingStatus(data.status)
             )
-        view = None
-        if data.start is not None:
+        elif data.start is not None and data.status is None:
             staff_id = str(data.staff_id) if data.staff_id else None
             view = await use_cases.salon_bookings.move(
                 actor, salon_id, booking_id, start=data.start, staff_id=staff_id
             )
-        if data.status is not None:
-            view = await use_cases.salon_bookings.change_status(
-                actor, salon_id, booking_id, BookingStatus(data.status)
+        else:
+            raise ValidationFailed(
+                "Give either a status, or a start to move the booking (not both).",
+                {"status": "give status or start"},
             )
-        assert view is not None  # one of the two ran
         return present.booking(view)

@@ -106,7 +106,8 @@ class Database:
                 connect_args={"timeout": 10, "server_settings": {"application_name": "salonhub"}},
             )
             return cls(parsed, engine, engine)
-        assert parsed.database is not None  # checked by _normalize
+        if parsed.database is None:  # _normalize refuses it already
+            raise ValueError("a SQLite URL needs a file name")
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         reader = _sqlite_engine(
             parsed, begin="BEGIN", pool_size=pool_size, max_overflow=max_overflow
