@@ -7,22 +7,20 @@ from typing import Self
 
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
+from .accounts import InMemoryAccountRepository
 from .analytics import InMemoryBookingStats, InMemoryFunnelRepository
 from .audit_log import InMemoryAuditLog
+from .bookings import InMemoryBookingRepository
+from .catalog import InMemoryCatalogRepository
 from .contacts import InMemoryContactBook
+from .customers import InMemoryCustomerRepository
+from .idempotency import InMemoryIdempotencyRepository
 from .messages import InMemoryMessageLog
 from .meta import InMemoryMetaRepository
 from .meta_sync import InMemoryMetaSyncRepository
-from .repositories import (
-    InMemoryAccountRepository,
-    InMemoryBookingRepository,
-    InMemoryCatalogRepository,
-    InMemoryCustomerRepository,
-    InMemoryIdempotencyRepository,
-    InMemoryOtpRepository,
-    InMemorySalonRepository,
-    InMemoryScheduleRepository,
-)
+from .otp import InMemoryOtpRepository
+from .salons import InMemorySalonRepository
+from .schedule import InMemoryScheduleRepository
 from .store import MemoryStore
 from .webhooks import InMemoryWebhookInbox
 
