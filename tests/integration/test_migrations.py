@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from adapters.outbound.persistence import Database
 from adapters.outbound.persistence import migrate as migrations
+from adapters.outbound.persistence.errors import CONSTRAINT_TO_ERROR
 from adapters.outbound.persistence.tables import BOOKINGS_NO_OVERLAP, metadata
 
 FreshUrl = Callable[..., AbstractAsyncContextManager[str]]
@@ -241,3 +242,27 @@ async def test_0006_keeps_existing_rows_on_sqlite(
             assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
         finally:
             connection.close()
+
+
+def _pg_constraint_names(connection: Connection) -> set[str]:
+    return set(connection.execute(text("SELECT conname FROM pg_constraint")).scalars())
+
+
+def _metadata_constraint_names() -> set[str]:
+    return {
+        str(constraint.name)
+        for table in metadata.tables.values()
+        for constraint in table.constraints
+        if constraint.name is not None
+    }
+
+
+@pytest.mark.postgres
+async def test_every_constraint_the_error_table_maps_exists(fresh_pg_url: FreshUrl) -> None:
+    """A renamed constraint would silently turn its friendly error into the generic one: each
+    name in the error table must name a constraint of the metadata and of the migrated
+    database."""
+    mapped = set(CONSTRAINT_TO_ERROR)
+    assert mapped - _metadata_constraint_names() == set()
+    async with fresh_pg_url(migrate=True) as url:
+        assert mapped - await _inspect(url, _pg_constraint_names) == set()
