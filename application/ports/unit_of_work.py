@@ -58,6 +58,12 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
 
+def repository_names() -> tuple[str, ...]:
+    """The repositories every unit of work offers, in declaration order: each adapter builds
+    exactly these (its annotations name the class for each)."""
+    return tuple(name for name in UnitOfWork.__annotations__ if not name.startswith("_"))
+
+
 class UnitOfWorkFactory(Protocol):
     """Makes a fresh unit of work; `write=True` for units that change state."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from application.ports.unit_of_work import UnitOfWorkFactory
+from application.ports.unit_of_work import UnitOfWorkFactory, repository_names
 
 from .builders import make_owner
 
@@ -74,3 +74,12 @@ async def test_units_are_isolated_until_commit(uow_factory: UnitOfWorkFactory) -
         await writer.commit()
     async with uow_factory() as reader:
         assert await reader.accounts.owner_by_email(owner.email) == owner
+
+
+async def test_every_repository_of_the_port_is_there(uow_factory: UnitOfWorkFactory) -> None:
+    """Each adapter builds exactly the repositories the port lists, each a real object."""
+    async with uow_factory() as uow:
+        for name in repository_names():
+            repository = getattr(uow, name)
+            assert type(repository).__module__.startswith("adapters.outbound."), name
+    assert len(repository_names()) == len(set(repository_names())) >= 16

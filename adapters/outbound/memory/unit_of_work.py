@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
 from types import TracebackType
-from typing import Self
+from typing import Any, Self, get_type_hints
 
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory, repository_names
 
 from .accounts import InMemoryAccountRepository
 from .analytics import InMemoryBookingStats, InMemoryFunnelRepository
@@ -28,6 +29,24 @@ from .webhooks import InMemoryWebhookInbox
 class InMemoryUnitOfWork(UnitOfWork):
     """Writers are serialised by the store's lock, so their checks hold until commit."""
 
+    # The repositories, listed once: __aenter__ builds each annotated one on the working copy.
+    salons: InMemorySalonRepository
+    catalog: InMemoryCatalogRepository
+    schedules: InMemoryScheduleRepository
+    customers: InMemoryCustomerRepository
+    bookings: InMemoryBookingRepository
+    accounts: InMemoryAccountRepository
+    otp: InMemoryOtpRepository
+    idempotency: InMemoryIdempotencyRepository
+    audit: InMemoryAuditLog
+    meta: InMemoryMetaRepository
+    webhooks: InMemoryWebhookInbox
+    contacts: InMemoryContactBook
+    messages: InMemoryMessageLog
+    meta_sync: InMemoryMetaSyncRepository
+    funnel: InMemoryFunnelRepository
+    booking_stats: InMemoryBookingStats
+
     def __init__(self, store: MemoryStore, *, write: bool) -> None:
         self._store = store
         self._write = write
@@ -36,22 +55,8 @@ class InMemoryUnitOfWork(UnitOfWork):
         if self._write:
             await self._store.write_lock.acquire()
         self._work = self._store.state.snapshot()
-        self.salons = InMemorySalonRepository(self._work)
-        self.catalog = InMemoryCatalogRepository(self._work)
-        self.schedules = InMemoryScheduleRepository(self._work)
-        self.customers = InMemoryCustomerRepository(self._work)
-        self.bookings = InMemoryBookingRepository(self._work)
-        self.accounts = InMemoryAccountRepository(self._work)
-        self.otp = InMemoryOtpRepository(self._work)
-        self.idempotency = InMemoryIdempotencyRepository(self._work)
-        self.audit = InMemoryAuditLog(self._work)
-        self.meta = InMemoryMetaRepository(self._work)
-        self.webhooks = InMemoryWebhookInbox(self._work)
-        self.contacts = InMemoryContactBook(self._work)
-        self.messages = InMemoryMessageLog(self._work)
-        self.meta_sync = InMemoryMetaSyncRepository(self._work)
-        self.funnel = InMemoryFunnelRepository(self._work)
-        self.booking_stats = InMemoryBookingStats(self._work)
+        for name, repository in _repositories():
+            setattr(self, name, repository(self._work))
         return self
 
     async def __aexit__(
@@ -68,6 +73,13 @@ class InMemoryUnitOfWork(UnitOfWork):
             raise RuntimeError("commit() on a read-only unit of work")
         # Publish a copy: the repositories keep writing to `_work`, which stays private.
         self._store.state = self._work.snapshot()
+
+
+@cache
+def _repositories() -> tuple[tuple[str, type[Any]], ...]:
+    """(attribute, class) for every repository InMemoryUnitOfWork annotates."""
+    hints = get_type_hints(InMemoryUnitOfWork)
+    return tuple((name, hints[name]) for name in repository_names())
 
 
 class InMemoryUnitOfWorkFactory(UnitOfWorkFactory):

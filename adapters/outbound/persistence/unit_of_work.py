@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self, get_type_hints
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory, repository_names
 
 from .repositories import (
     SqlaAccountRepository,
@@ -40,6 +41,7 @@ class SqlaUnitOfWork(UnitOfWork):
     check made inside the unit (the booking overlap re-check) stays true until commit.
     """
 
+    # The repositories, listed once: __aenter__ builds each annotated one on the connection.
     salons: SqlaSalonRepository
     catalog: SqlaCatalogRepository
     schedules: SqlaScheduleRepository
@@ -72,22 +74,8 @@ class SqlaUnitOfWork(UnitOfWork):
             await connection.close()
             raise
         self._connection = connection
-        self.salons = SqlaSalonRepository(connection)
-        self.catalog = SqlaCatalogRepository(connection)
-        self.schedules = SqlaScheduleRepository(connection)
-        self.customers = SqlaCustomerRepository(connection)
-        self.bookings = SqlaBookingRepository(connection)
-        self.accounts = SqlaAccountRepository(connection)
-        self.otp = SqlaOtpRepository(connection)
-        self.idempotency = SqlaIdempotencyRepository(connection)
-        self.audit = SqlaAuditLog(connection)
-        self.meta = SqlaMetaRepository(connection)
-        self.webhooks = SqlaWebhookInbox(connection)
-        self.contacts = SqlaContactBook(connection)
-        self.messages = SqlaMessageLog(connection)
-        self.meta_sync = SqlaMetaSyncRepository(connection)
-        self.funnel = SqlaFunnelRepository(connection)
-        self.booking_stats = SqlaBookingStats(connection)
+        for name, repository in _repositories():
+            setattr(self, name, repository(connection))
         return self
 
     async def __aexit__(
@@ -113,6 +101,13 @@ class SqlaUnitOfWork(UnitOfWork):
         if self._connection is None:
             raise RuntimeError("commit() outside `async with`")
         await self._connection.commit()
+
+
+@cache
+def _repositories() -> tuple[tuple[str, type[Any]], ...]:
+    """(attribute, class) for every repository SqlaUnitOfWork annotates."""
+    hints = get_type_hints(SqlaUnitOfWork)
+    return tuple((name, hints[name]) for name in repository_names())
 
 
 class SqlaUnitOfWorkFactory(UnitOfWorkFactory):
