@@ -24,6 +24,7 @@ from application.ports.meta_graph import (
     FbeInstall,
     InstagramAccount,
     MessagingType,
+    MetaGraph,
     MetaUsage,
     MetaUser,
     PageAccount,
@@ -47,7 +48,7 @@ def _seg(value: str) -> str:
     return quote(value, safe="")
 
 
-class HttpxMetaGraph:
+class HttpxMetaGraph(MetaGraph):
     """Meta's Graph API at `base_url`/`version`. See application.ports.meta_graph.MetaGraph.
 
     Knobs: `retry` (attempts and backoff caps), `failure_threshold`/`cool_down` (circuit
