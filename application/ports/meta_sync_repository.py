@@ -84,3 +84,19 @@ def requested(
     if backing_off and current.due_at is not None and current.due_at > due:
         due = current.due_at
     return replace(current, due_at=due, requested_at=first)
+
+
+def synced(current: MetaSyncState, synced_at: datetime, fingerprint: str) -> MetaSyncState:
+    """The row after `done` (the rule every adapter applies): settled, unless a change was
+    requested while the sync ran (its due time then differs from the lease), which stays due."""
+    asked_meanwhile = current.due_at is not None and current.due_at != current.lease_until
+    return replace(
+        current,
+        due_at=current.due_at if asked_meanwhile else None,
+        requested_at=synced_at if asked_meanwhile else None,
+        lease_until=None,
+        synced_at=synced_at,
+        fingerprint=fingerprint,
+        error=None,
+        attempts=0,
+    )

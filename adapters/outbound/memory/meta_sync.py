@@ -6,7 +6,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from application.ports.meta_sync_repository import MetaSyncRepository, MetaSyncState, requested
+from application.ports.meta_sync_repository import (
+    MetaSyncRepository,
+    MetaSyncState,
+    requested,
+    synced,
+)
 
 from .store import MemoryState
 
@@ -43,17 +48,7 @@ class InMemoryMetaSyncRepository(MetaSyncRepository):
         row = self._s.meta_sync.get(salon_id)
         if row is None:
             return
-        asked_meanwhile = row.due_at is not None and row.due_at != row.lease_until
-        self._s.meta_sync[salon_id] = replace(
-            row,
-            due_at=row.due_at if asked_meanwhile else None,
-            requested_at=synced_at if asked_meanwhile else None,
-            lease_until=None,
-            synced_at=synced_at,
-            fingerprint=fingerprint,
-            error=None,
-            attempts=0,
-        )
+        self._s.meta_sync[salon_id] = synced(row, synced_at, fingerprint)
 
     async def failed(self, salon_id: str, error: str, retry_at: datetime) -> None:
         row = self._s.meta_sync.get(salon_id)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from sqlalchemy import RowMapping, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
-from application.ports.meta_sync_repository import MetaSyncRepository, MetaSyncState, requested
+from application.ports.meta_sync_repository import (
+    MetaSyncRepository,
+    MetaSyncState,
+    requested,
+    synced,
+)
 
 from ..tables import meta_sync
 from ._sql import dialect_insert
@@ -89,19 +94,7 @@ class SqlaMetaSyncRepository(MetaSyncRepository):
         row = await self._locked(salon_id)
         if row is None:
             return
-        asked_meanwhile = row.due_at is not None and row.due_at != row.lease_until
-        await self._write(
-            replace(
-                row,
-                due_at=row.due_at if asked_meanwhile else None,
-                requested_at=synced_at if asked_meanwhile else None,
-                lease_until=None,
-                synced_at=synced_at,
-                fingerprint=fingerprint,
-                error=None,
-                attempts=0,
-            )
-        )
+        await self._write(synced(row, synced_at, fingerprint))
 
     async def failed(self, salon_id: str, error: str, retry_at: datetime) -> None:
         await self._conn.execute(
