@@ -145,8 +145,7 @@ def choose_route(
         open_ = [c for c in contacts if c.window_open(now) and c.platform not in opted_out]
         if open_:
             best = max(open_, key=lambda c: (c.last_inbound_at, c.id))
-            assert best.last_inbound_at is not None
-            hours = (now - best.last_inbound_at).total_seconds() / 3600
+            hours = (now - (best.last_inbound_at or now)).total_seconds() / 3600
             return Route(
                 best.platform,
                 f"{best.platform.value} window open (last message {hours:.1f} h ago)",

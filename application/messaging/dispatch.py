@@ -96,7 +96,8 @@ class SendMessages:
             return "not_claimed"
         async with self._uow() as uow:
             message = await uow.messages.get(message_id)
-        assert message is not None  # we hold its lease
+        if message is None:  # erased meanwhile (a data deletion): nothing to send
+            return "not_claimed"
         try:
             async with self._uow() as uow:
                 prepared = await self._prepare(uow, message)
@@ -227,11 +228,10 @@ class SendMessages:
         phone: str | None,
         text: str,
     ) -> Outgoing | None:
-        assert route.channel is not None
         if route.channel in (Channel.SMS, Channel.WHATSAPP):
-            assert phone is not None
-            return Outgoing(route.channel, phone, text, key=message.salon_id)
-        assert route.contact is not None and integration is not None
+            return None if phone is None else Outgoing(route.channel, phone, text, message.salon_id)
+        if route.channel is None or route.contact is None or integration is None:
+            return None
         token = open_sealed(
             self._vault,
             integration.page_token_sealed,
