@@ -8,9 +8,10 @@ from __future__ import annotations
 import asyncio
 import os
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -38,6 +39,7 @@ from .test_webhook_processing import deliver
 
 RIYA_PSID = "7100000000000001"  # the sandbox's test customer on Glow's Page
 RIYA_PHONE = "+919812345678"
+KOLKATA = ZoneInfo("Asia/Kolkata")
 
 
 @dataclass
@@ -76,8 +78,11 @@ async def book(s: Salon, start: datetime, phone: str = RIYA_PHONE) -> Salon:
     return s
 
 
-def on_the_hour(w: World, hours: int) -> datetime:
-    return (w.clock.now() + timedelta(hours=hours)).replace(minute=0, second=0, microsecond=0)
+def on_the_hour(w: World, hours: int, zone: ZoneInfo = KOLKATA) -> datetime:
+    """On an hour of the salon's clock (Glow is in India, UTC+5:30), so a 30-minute booking
+    never straddles local midnight, where the staff's 00:00-23:59 hours have their one gap."""
+    local = (w.clock.now() + timedelta(hours=hours)).astimezone(zone)
+    return local.replace(minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
 async def phone(w: World, kind: str, **data: Any) -> dict[str, Any]:
@@ -237,7 +242,8 @@ async def test_a_us_salon_reminds_by_utility_message_outside_the_window(
     await c.use_cases.set_tier(made.salon_id, Tier.GROWTH)
     world = World(c, clock, uow, meta, Actor(made.owner_id), made.salon_id)
     await connected(world)
-    s = await book(await setup_salon(world), on_the_hour(world, 50), phone="+12125550123")
+    start = on_the_hour(world, 50, ZoneInfo("America/New_York"))
+    s = await book(await setup_salon(world), start, phone="+12125550123")
     await follow_link(s)
     await advance(world, timedelta(hours=26))
     assert world.c.reminders is not None
