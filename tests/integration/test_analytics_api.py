@@ -248,8 +248,9 @@ def test_bad_beacons_are_refused_never_a_500(stack: Stack, http: httpx.Client) -
     ):
         error = assert_error(beacon(http, s.salon_id, body), 422, "validation_error")
         assert any(field in key for key in error["details"]["fields"]), (body, error)
-    for body in ([], "view", None):
-        r = beacon(http, s.salon_id, body)
+    not_an_object: tuple[object, ...] = ([], "view", None)
+    for junk in not_an_object:
+        r = beacon(http, s.salon_id, junk)
         assert 400 <= r.status_code < 500, r.text
         assert r.json()["error"]["code"] in ("validation_error", "bad_request")
     r = http.post(

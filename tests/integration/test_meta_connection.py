@@ -325,7 +325,7 @@ def database_dump(stack: Stack) -> str:
         conn = await asyncpg.connect(host="127.0.0.1", port=5432, user="postgres", database=name)
         try:
             tables = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-            parts = []
+            parts: list[str] = []
             for t in tables:
                 rows = await conn.fetch(f'SELECT * FROM "{t["tablename"]}"')
                 parts.extend(repr(dict(r)) for r in rows)

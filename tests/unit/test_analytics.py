@@ -77,8 +77,8 @@ async def add_booking(
     return booking
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 async def beacons(w: World, source: str, step: FunnelStep, n: int) -> None:

@@ -33,7 +33,7 @@ async def tap(w: World, kind: str, **data: Any) -> dict[str, Any]:
     got: dict[str, Any] = await w.meta.call(
         "POST", "phone", {"page_id": GLOW, "customer": "riya", "kind": kind, **data}
     )
-    event = got["event"]
+    event: dict[str, Any] = got["event"]
     await deliver(
         w,
         {

@@ -21,7 +21,7 @@ from application.audit_query import AuditFilter
 from application.booking.book_appointment import BookRequest
 from application.booking.customers import CustomerDetails
 from domain.booking import BookingSource, BookingStatus
-from domain.messaging import Channel, MessageStatus, OutboundMessage
+from domain.messaging import Channel, MessageStatus, OutboundMessage, Purpose
 from domain.salon import Tier
 from domain.schedule import WeeklyInterval
 
@@ -90,7 +90,7 @@ async def phone(w: World, kind: str, **data: Any) -> dict[str, Any]:
     got: dict[str, Any] = await w.meta.call(
         "POST", "phone", {"page_id": GLOW, "customer": "riya", "kind": kind, **data}
     )
-    event = got["event"]
+    event: dict[str, Any] = got["event"]
     envelope = {
         "object": "page",
         "entry": [{"id": GLOW, "time": event["timestamp"], "messaging": [event]}],
@@ -304,11 +304,10 @@ async def test_racing_workers_send_a_reminder_once(w: World) -> None:
     s = await book(await setup_salon(w), on_the_hour(w, 50))
     await follow_link(s)
     await advance(w, timedelta(hours=26))
-    assert w.c.reminders is not None and w.c.send_messages is not None
     await asyncio.gather(*(w.c.reminders.run() for _ in range(5)))
     await asyncio.gather(*(w.c.send_messages.run_due() for _ in range(5)))
     assert len(await texts(w)) == 1
-    assert [m.purpose for m in await log(w)].count("reminder_24h") == 1
+    assert [m.purpose for m in await log(w)].count(Purpose.REMINDER_24H) == 1
 
 
 async def test_the_salon_cancelling_tells_the_customer_on_the_open_channel(w: World) -> None:
@@ -328,7 +327,7 @@ async def test_the_salon_cancelling_tells_the_customer_on_the_open_channel(w: Wo
         w.owner, w.salon_id, s.booking_id, BookingStatus.CANCELLED
     )
     await work(w)
-    assert [m.purpose for m in await log(w)].count("cancelled") == 1
+    assert [m.purpose for m in await log(w)].count(Purpose.CANCELLED) == 1
 
 
 async def test_the_salon_moving_a_booking_tells_the_customer(w: World) -> None:

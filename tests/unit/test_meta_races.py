@@ -55,9 +55,9 @@ async def test_disconnect_during_select_page_is_not_undone(w: World) -> None:
     graph = w.meta.graph
     original = graph.debug_token
 
-    async def debug_token(token: str, *, key: str) -> TokenInfo:
+    async def debug_token(input_token: str, *, key: str) -> TokenInfo:
         graph.debug_token = original  # type: ignore[method-assign]
-        info = await original(token, key=key)
+        info = await original(input_token, key=key)
         await w.c.use_cases.meta_disconnect(w.owner, w.salon_id)
         return info
 
@@ -75,12 +75,12 @@ async def test_a_token_verdict_does_not_land_on_a_fresh_reconnect(w: World) -> N
     original = graph.debug_token
     done: dict[str, Any] = {}
 
-    async def debug_token(token: str, *, key: str) -> TokenInfo:
+    async def debug_token(input_token: str, *, key: str) -> TokenInfo:
         if not done:
             done["reconnect"] = True
             await w.meta.call("POST", "tokens/kill", {"subcode": 460})
             assert (await log_in(w.c, w.meta, w.owner, w.salon_id, [GLOW])).result == "connected"
-        return await original(token, key=key)
+        return await original(input_token, key=key)
 
     graph.debug_token = debug_token  # type: ignore[method-assign]
     counts = await w.c.use_cases.meta_token_checks.check_due(everything=True)
@@ -110,9 +110,9 @@ async def test_a_connect_refused_by_a_racing_disconnect_leaves_nothing_subscribe
     graph = w.meta.graph
     original = graph.debug_token
 
-    async def debug_token(token: str, *, key: str) -> TokenInfo:
+    async def debug_token(input_token: str, *, key: str) -> TokenInfo:
         graph.debug_token = original  # type: ignore[method-assign]
-        info = await original(token, key=key)
+        info = await original(input_token, key=key)
         await w.c.use_cases.meta_disconnect(w.owner, w.salon_id)
         return info
 
