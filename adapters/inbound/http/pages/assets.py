@@ -1,5 +1,7 @@
 """The pages' static files, read once at start: no build step, no CDN, no framework runtime.
 
+- `static/shared/` holds what both pages run first (format.js: escaping, money, dates); its
+  `*.js` files, in name order, open the widget's script and the admin's bundle.
 - `static/widget/` holds the booking widget's CSS and JS; the widget page inlines them, so the
   first load is one request (in-app browsers on mobile data pay a round trip per file).
 - `static/admin/` holds the admin's parts; every `*.js` (and `*.css`) file is joined in name
@@ -46,8 +48,9 @@ def _asset(name: str, body: bytes, media_type: str) -> Asset:
     )
 
 
-def _joined(folder: Path, suffix: str) -> bytes:
-    parts = sorted(folder.glob(f"*{suffix}"))
+def _joined(suffix: str, *folders: Path) -> bytes:
+    """The `*suffix` files of `folders`, folder after folder, each folder's in name order."""
+    parts = [p for folder in folders for p in sorted(folder.glob(f"*{suffix}"))]
     return b"\n".join(p.read_bytes() for p in parts)
 
 
@@ -62,9 +65,11 @@ class Assets:
     def load(cls, root: Path = STATIC) -> Assets:
         return cls(
             widget_css=(root / "widget" / "widget.css").read_text(),
-            widget_js=(root / "widget" / "widget.js").read_text(),
-            admin_js=_asset("admin.js", _joined(root / "admin", ".js"), "text/javascript"),
-            admin_css=_asset("admin.css", _joined(root / "admin", ".css"), "text/css"),
+            widget_js=_joined(".js", root / "shared", root / "widget").decode(),
+            admin_js=_asset(
+                "admin.js", _joined(".js", root / "shared", root / "admin"), "text/javascript"
+            ),
+            admin_css=_asset("admin.css", _joined(".css", root / "admin"), "text/css"),
         )
 
     def by_url(self, digest: str, name: str) -> Asset | None:

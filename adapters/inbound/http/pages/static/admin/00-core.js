@@ -27,14 +27,10 @@
   SH.SOURCES = SOURCES;
   SH.SOURCE_KEYS = Object.keys(SOURCES);
 
-  // --- text and html ------------------------------------------------------------------------
-  var ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-  SH.esc = function (value) {
-    if (value === null || value === undefined) return "";
-    return String(value).replace(/[&<>"']/g, function (c) {
-      return ESC[c];
-    });
-  };
+  // --- text and html (esc, minorDigits, money: shared/format.js, the widget's too) -----------
+  var F = window.SHFormat;
+  SH.esc = F.esc;
+  SH.minorDigits = F.minorDigits;
   SH.$ = function (sel, root) {
     return (root || document).querySelector(sel);
   };
@@ -45,21 +41,8 @@
     var key = SOURCES[source] ? source : "web";
     return '<span class="badge badge-' + key + '">' + SH.esc(SOURCES[key]) + "</span>";
   };
-  /** Digits after the point in `currency` (INR 2, JPY 0, KWD 3): minor units per major. */
-  SH.minorDigits = function (currency) {
-    try {
-      return new Intl.NumberFormat("en", { style: "currency", currency: currency }).resolvedOptions().maximumFractionDigits;
-    } catch (e) {
-      return 2;
-    }
-  };
   SH.money = function (minor, currency) {
-    var scale = Math.pow(10, SH.minorDigits(currency));
-    try {
-      return new Intl.NumberFormat(undefined, { style: "currency", currency: currency }).format(minor / scale);
-    } catch (e) {
-      return (minor / scale).toFixed(2) + " " + currency;
-    }
+    return F.money(minor, currency); // in the browser's locale
   };
   SH.pct = function (x) {
     return (Math.round((x || 0) * 1000) / 10).toString() + "%";

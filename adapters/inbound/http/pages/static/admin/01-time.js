@@ -51,10 +51,7 @@
     var d = new Date(Date.UTC(p.y, p.m - 1, p.d + (days || 0)));
     return d.toISOString().slice(0, 10);
   };
-  SH.addDays = function (dateStr, days) {
-    var d = dateStr.split("-").map(Number);
-    return new Date(Date.UTC(d[0], d[1] - 1, d[2] + days)).toISOString().slice(0, 10);
-  };
+  SH.addDays = window.SHFormat.addDays;
   /** Outputs carry the salon's offset, so their wall clock is the string itself. */
   SH.dateOf = function (instant) {
     return instant ? instant.slice(0, 10) : "";

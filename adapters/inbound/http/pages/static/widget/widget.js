@@ -6,7 +6,8 @@
 const B = JSON.parse(document.getElementById("boot").textContent);
 const app = document.getElementById("app"), live = document.getElementById("live");
 const S = B.salon, LOC = S.locale, TZ = S.timezone, API = "/api/book";
-const esc = (v) => String(v == null ? "" : v).replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
+// esc, money, addDays: shared/format.js (the admin's too); money in the salon's locale.
+const F = window.SHFormat, esc = F.esc, addDays = F.addDays;
 const byId = (list, id) => list.find((x) => x.id === id);
 const fmt = (o) => new Intl.DateTimeFormat(LOC, o);
 const tTime = fmt({timeZone: TZ, hour: "numeric", minute: "2-digit"});
@@ -15,17 +16,11 @@ const dShort = fmt({timeZone: "UTC", weekday: "short"}), dNum = fmt({timeZone: "
 const dMonth = fmt({timeZone: "UTC", month: "long"});
 const dLong = fmt({timeZone: "UTC", weekday: "long", day: "numeric", month: "long"});
 const utc = (d) => new Date(d + "T00:00:00Z");
-const addDays = (d, n) => new Date(utc(d).getTime() + n * 864e5).toISOString().slice(0, 10);
 const dayDiff = (a, b) => Math.round((utc(b) - utc(a)) / 864e5);
 const time = (iso) => tTime.format(new Date(iso));
 const when = (iso) => tWhen.format(new Date(iso));
 const dayName = (d) => dLong.format(utc(d));
-const money = (m, c) => {
-  try {
-    const f = new Intl.NumberFormat(LOC, {style: "currency", currency: c});
-    return f.format(m / 10 ** f.resolvedOptions().maximumFractionDigits);
-  } catch (e) { return (m / 100).toFixed(2) + " " + c; }
-};
+const money = (m, c) => F.money(m, c, LOC);
 const mins = (m) => m < 60 ? m + " min" : Math.floor(m / 60) + " h" + (m % 60 ? " " + (m % 60) + " min" : "");
 const say = (text) => { live.textContent = ""; setTimeout(() => { live.textContent = text; }, 30); };
 
