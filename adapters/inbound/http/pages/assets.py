@@ -3,7 +3,8 @@
 - `static/shared/` holds what both pages run first (format.js: escaping, money, dates); its
   `*.js` files, in name order, open the widget's script and the admin's bundle.
 - `static/widget/` holds the booking widget's CSS and JS; the widget page inlines them, so the
-  first load is one request (in-app browsers on mobile data pay a round trip per file).
+  first load is one request (in-app browsers on mobile data pay a round trip per file). The
+  `*.js` parts are joined in name order inside one function, so they share one strict scope.
 - `static/admin/` holds the admin's parts; every `*.js` (and `*.css`) file is joined in name
   order into one bundle served at `/static/<hash>/admin.js` (and `admin.css`), cached for a year
   (the hash changes with the content).
@@ -54,6 +55,12 @@ def _joined(suffix: str, *folders: Path) -> bytes:
     return b"\n".join(p.read_bytes() for p in parts)
 
 
+def _widget_js(root: Path) -> str:
+    """shared/*.js, then the widget's parts as one function body (one scope, strict)."""
+    parts = _joined(".js", root / "widget").decode()
+    return _joined(".js", root / "shared").decode() + f'\n(() => {{\n"use strict";\n{parts}}})();\n'
+
+
 @dataclass(frozen=True, slots=True)
 class Assets:
     widget_css: str
@@ -65,7 +72,7 @@ class Assets:
     def load(cls, root: Path = STATIC) -> Assets:
         return cls(
             widget_css=(root / "widget" / "widget.css").read_text(),
-            widget_js=_joined(".js", root / "shared", root / "widget").decode(),
+            widget_js=_widget_js(root),
             admin_js=_asset(
                 "admin.js", _joined(".js", root / "shared", root / "admin"), "text/javascript"
             ),
