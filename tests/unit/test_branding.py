@@ -46,7 +46,7 @@ def test_merge_validates_and_clears() -> None:
 
 
 def test_calendar_lines_are_folded_at_75_octets_and_text_escaped() -> None:
-    from adapters.inbound.http.pages.widget import _fold, _ics_text
+    from adapters.inbound.http.pages.ics import _fold, _ics_text
 
     line = "DESCRIPTION:" + _ics_text("Change, or cancel; here:\r\nhttps://x/" + "é" * 80)
     folded = _fold(line)

@@ -1,7 +1,10 @@
 """The pages' static files, read once at start: no build step, no CDN, no framework runtime.
 
+- `static/shared/` holds what both pages run first (format.js: escaping, money, dates); its
+  `*.js` files, in name order, open the widget's script and the admin's bundle.
 - `static/widget/` holds the booking widget's CSS and JS; the widget page inlines them, so the
-  first load is one request (in-app browsers on mobile data pay a round trip per file).
+  first load is one request (in-app browsers on mobile data pay a round trip per file). The
+  `*.js` parts are joined in name order inside one function, so they share one strict scope.
 - `static/admin/` holds the admin's parts; every `*.js` (and `*.css`) file is joined in name
   order into one bundle served at `/static/<hash>/admin.js` (and `admin.css`), cached for a year
   (the hash changes with the content).
@@ -46,9 +49,16 @@ def _asset(name: str, body: bytes, media_type: str) -> Asset:
     )
 
 
-def _joined(folder: Path, suffix: str) -> bytes:
-    parts = sorted(folder.glob(f"*{suffix}"))
+def _joined(suffix: str, *folders: Path) -> bytes:
+    """The `*suffix` files of `folders`, folder after folder, each folder's in name order."""
+    parts = [p for folder in folders for p in sorted(folder.glob(f"*{suffix}"))]
     return b"\n".join(p.read_bytes() for p in parts)
+
+
+def _widget_js(root: Path) -> str:
+    """shared/*.js, then the widget's parts as one function body (one scope, strict)."""
+    parts = _joined(".js", root / "widget").decode()
+    return _joined(".js", root / "shared").decode() + f'\n(() => {{\n"use strict";\n{parts}}})();\n'
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +72,11 @@ class Assets:
     def load(cls, root: Path = STATIC) -> Assets:
         return cls(
             widget_css=(root / "widget" / "widget.css").read_text(),
-            widget_js=(root / "widget" / "widget.js").read_text(),
-            admin_js=_asset("admin.js", _joined(root / "admin", ".js"), "text/javascript"),
-            admin_css=_asset("admin.css", _joined(root / "admin", ".css"), "text/css"),
+            widget_js=_widget_js(root),
+            admin_js=_asset(
+                "admin.js", _joined(".js", root / "shared", root / "admin"), "text/javascript"
+            ),
+            admin_css=_asset("admin.css", _joined(".css", root / "admin"), "text/css"),
         )
 
     def by_url(self, digest: str, name: str) -> Asset | None:
