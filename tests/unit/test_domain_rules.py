@@ -67,6 +67,32 @@ def test_policy_limits_are_the_errors_and_the_http_bounds() -> None:
         assert getattr(msgspec.convert({name: limit.maximum}, PolicyBody), name) == limit.maximum
 
 
+def test_policy_null_clears_an_optional_field_and_is_refused_on_the_others() -> None:
+    """The HTTP body admits `null` exactly where POLICY_LIMITS says optional, the domain agrees,
+    and the body has every field of BookingPolicy (absent = UNSET = left as it is)."""
+    from dataclasses import fields
+
+    import msgspec
+
+    from adapters.inbound.http.schemas import PolicyBody
+    from domain.salon import POLICY_LIMITS
+
+    names = [f.name for f in fields(BookingPolicy)]
+    assert list(PolicyBody.__struct_fields__) == names
+    assert all(v is msgspec.UNSET for v in msgspec.structs.astuple(PolicyBody()))
+    for name in names:
+        limit = POLICY_LIMITS.get(name)
+        if limit is not None and limit.optional:
+            assert getattr(msgspec.convert({name: None}, PolicyBody), name) is None
+            assert getattr(BookingPolicy().merged({name: None}), name) is None
+            continue
+        with pytest.raises(msgspec.ValidationError):
+            msgspec.convert({name: None}, PolicyBody)
+        with pytest.raises(ValidationFailed) as caught:
+            BookingPolicy().merged({name: None})
+        assert caught.value.fields == {f"policy.{name}": "required"}
+
+
 def test_policy_merges_fields() -> None:
     merged = BookingPolicy().merged({"slot_step_minutes": 30, "auto_confirm": False})
     assert merged == BookingPolicy(slot_step_minutes=30, auto_confirm=False)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 from domain.booking import BookingSource
 from domain.salon import POLICY_LIMITS
@@ -57,14 +58,18 @@ def _limit(name: str) -> msgspec.Meta:
 
 
 class PolicyBody(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """Bounds from domain.salon.POLICY_LIMITS (one table for the domain, API and admin form)."""
+    """Bounds from domain.salon.POLICY_LIMITS (one table for the domain, API and admin form).
+    As a PATCH body: an absent field stays as it is (UNSET); `null` is admitted only on a
+    field POLICY_LIMITS marks optional, and clears it."""
 
-    lead_time_minutes: Annotated[int, _limit("lead_time_minutes")] | None = None
-    horizon_days: Annotated[int, _limit("horizon_days")] | None = None
-    slot_step_minutes: Annotated[int, _limit("slot_step_minutes")] | None = None
-    cancellation_window_hours: Annotated[int, _limit("cancellation_window_hours")] | None = None
-    auto_confirm: bool | None = None
-    verify_new_customers: bool | None = None
+    lead_time_minutes: Annotated[int, _limit("lead_time_minutes")] | UnsetType = UNSET
+    horizon_days: Annotated[int, _limit("horizon_days")] | UnsetType = UNSET
+    slot_step_minutes: Annotated[int, _limit("slot_step_minutes")] | UnsetType = UNSET
+    cancellation_window_hours: Annotated[int, _limit("cancellation_window_hours")] | UnsetType = (
+        UNSET
+    )
+    auto_confirm: bool | UnsetType = UNSET
+    verify_new_customers: bool | UnsetType = UNSET
 
 
 class BrandingBody(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
