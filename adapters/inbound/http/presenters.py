@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -28,7 +29,6 @@ def _local(instant: datetime, zone: ZoneInfo) -> str:
 
 
 def salon(x: Salon) -> s.SalonOut:
-    p = x.policy
     return s.SalonOut(
         id=x.id,
         name=x.name,
@@ -36,14 +36,7 @@ def salon(x: Salon) -> s.SalonOut:
         timezone=x.timezone,
         country=x.country,
         tier=x.tier.value,
-        policy=s.PolicyBody(
-            lead_time_minutes=p.lead_time_minutes,
-            horizon_days=p.horizon_days,
-            slot_step_minutes=p.slot_step_minutes,
-            cancellation_window_hours=p.cancellation_window_hours,
-            auto_confirm=p.auto_confirm,
-            verify_new_customers=p.verify_new_customers,
-        ),
+        policy=s.PolicyBody(**asdict(x.policy)),  # every field, from the dataclass
         branding=s.BrandingBody(color=x.branding.color, logo_url=x.branding.logo_url),
     )
 
