@@ -54,7 +54,7 @@ def test_policy_rejects_out_of_range_values(changes: dict[str, int]) -> None:
 def test_policy_limits_are_the_errors_and_the_http_bounds() -> None:
     import msgspec
 
-    from adapters.inbound.http.schemas import PolicyBody
+    from adapters.inbound.http.schemas.policy import PolicyBody
     from domain.salon import POLICY_LIMITS
 
     for name, limit in POLICY_LIMITS.items():
@@ -74,7 +74,7 @@ def test_policy_null_clears_an_optional_field_and_is_refused_on_the_others() -> 
 
     import msgspec
 
-    from adapters.inbound.http.schemas import PolicyBody
+    from adapters.inbound.http.schemas.policy import PolicyBody
     from domain.salon import POLICY_LIMITS
 
     names = [f.name for f in fields(BookingPolicy)]

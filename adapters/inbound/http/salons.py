@@ -12,7 +12,7 @@ from application.use_cases import UseCases
 
 from . import presenters as present
 from .dependencies import provide_actor
-from .schemas import LocationIn, LocationOut, SalonOut, SalonPatchIn
+from .schemas.salon import LocationIn, LocationOut, SalonOut, SalonPatchIn
 
 
 class SalonsController(Controller):
