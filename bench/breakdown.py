@@ -36,7 +36,7 @@ async def run(seeded: Seeded, repeat: int) -> tuple[dict[str, list[float]], dict
     import msgspec
 
     from adapters.inbound.http import presenters
-    from adapters.inbound.http.schemas import AvailabilityOut
+    from adapters.inbound.http.schemas.booking import AvailabilityOut
     from application.booking.slots import Occupancy, day_window, qualified
     from domain.availability import SlotQuery, StaffCalendar, compute_slots
     from entrypoints.bootstrap import bootstrap

@@ -48,7 +48,8 @@ class BookingPolicy:
     verify_new_customers: bool = True
 
     def merged(self, changes: dict[str, Any]) -> BookingPolicy:
-        """A copy with `changes` applied (unknown keys rejected), validated."""
+        """A copy with `changes` applied (unknown keys rejected; None clears an optional
+        field and is an error on the others), validated."""
         known = {f.name for f in fields(self)}
         unknown = sorted(set(changes) - known)
         if unknown:
@@ -60,16 +61,18 @@ class BookingPolicy:
         return merged
 
     def validate(self) -> None:
+        """None only where POLICY_LIMITS marks the field optional; numbers inside their limits."""
         errors: dict[str, str] = {}
-        for name, limit in POLICY_LIMITS.items():
-            value = getattr(self, name)
-            if value is None and limit.optional:
-                continue
-            if not limit.minimum <= value <= limit.maximum:
-                errors[f"policy.{name}"] = f"must be {limit.minimum} to {limit.maximum}"
-        step = self.slot_step_minutes
-        if "policy.slot_step_minutes" in errors or 1440 % step:
-            errors["policy.slot_step_minutes"] = "must be 5 to 120 and divide 1440"
+        for f in fields(self):
+            value, limit = getattr(self, f.name), POLICY_LIMITS.get(f.name)
+            if value is None:
+                if limit is None or not limit.optional:
+                    errors[f"policy.{f.name}"] = "required"
+            elif limit is not None and not limit.minimum <= value <= limit.maximum:
+                errors[f"policy.{f.name}"] = f"must be {limit.minimum} to {limit.maximum}"
+        step = "policy.slot_step_minutes"
+        if errors.get(step) != "required" and (step in errors or 1440 % self.slot_step_minutes):
+            errors[step] = "must be 5 to 120 and divide 1440"
         if errors:
             raise ValidationFailed("Invalid booking policy.", errors)
 

@@ -61,7 +61,7 @@ async def queue_cleanup(
         return None
     cleanup_id = new_id()
     mbe = integration.mode == MetaMode.MBE and user_token is not None
-    await uow.meta.add_cleanup(
+    await uow.meta_cleanups.add_cleanup(
         MetaCleanup(
             id=cleanup_id,
             salon_id=salon_id,
@@ -101,7 +101,7 @@ class MetaCleanups:
         """Cleanups whose retry time has come (`everything`: all of them, now)."""
         now = self._clock.now()
         async with self._uow() as uow:
-            due = await uow.meta.due_cleanups(
+            due = await uow.meta_cleanups.due_cleanups(
                 now + timedelta(days=3650) if everything else now, limit
             )
         counts = {"done": 0, "retry": 0, "abandoned": 0}
@@ -111,7 +111,7 @@ class MetaCleanups:
 
     async def attempt(self, cleanup_id: str) -> str:
         async with self._uow() as uow:
-            cleanup = await uow.meta.get_cleanup(cleanup_id)
+            cleanup = await uow.meta_cleanups.get_cleanup(cleanup_id)
         if cleanup is None:
             return "done"
         try:
@@ -119,7 +119,7 @@ class MetaCleanups:
         except (MetaUnavailable, MetaRateLimited) as exc:
             return await self._later(cleanup, exc)
         async with self._uow(write=True) as uow:
-            await uow.meta.delete_cleanup(cleanup.id)
+            await uow.meta_cleanups.delete_cleanup(cleanup.id)
             await uow.commit()
         return "done"
 
@@ -155,7 +155,7 @@ class MetaCleanups:
 
     async def _save(self, cleanup: MetaCleanup) -> MetaCleanup:
         async with self._uow(write=True) as uow:
-            await uow.meta.update_cleanup(cleanup)
+            await uow.meta_cleanups.update_cleanup(cleanup)
             await uow.commit()
         return cleanup
 
@@ -167,11 +167,11 @@ class MetaCleanups:
                 log.warning(
                     "giving up Meta cleanup %s after %d attempts: %s", cleanup.id, attempts, exc
                 )
-                await uow.meta.delete_cleanup(cleanup.id)
+                await uow.meta_cleanups.delete_cleanup(cleanup.id)
                 await uow.commit()
                 return "abandoned"
             delay = min(timedelta(minutes=2**attempts), self.MAX_DELAY)
-            await uow.meta.update_cleanup(
+            await uow.meta_cleanups.update_cleanup(
                 replace(
                     cleanup,
                     attempts=attempts,

@@ -17,7 +17,7 @@ from application.meta.config import MetaApp
 from application.meta.integrations import ConnectionChanged, other_logins, write_integration
 from application.meta.views import MetaStatus, status_of
 from application.ports.clock import Clock
-from application.ports.meta_repository import OwnerAlert
+from application.ports.owner_alert_repository import OwnerAlert
 from application.ports.token_vault import TokenVault
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.security import new_id
@@ -103,7 +103,7 @@ class AccessLost:
             after = replace(current.disconnected(now), sync_error=reason)
             if not await write_integration(uow, after, current):
                 raise ConnectionChanged()
-            await uow.meta.add_alert(
+            await uow.alerts.add_alert(
                 OwnerAlert(new_id(), salon_id, "meta_disconnected", reason, now),
                 dedup_key=f"meta_disconnected:{salon_id}:{now.isoformat()}",
             )

@@ -23,7 +23,7 @@ from application.meta_errors import (
 )
 from application.ports.clock import Clock
 from application.ports.meta_graph import MetaGraph, TokenInfo
-from application.ports.meta_repository import OwnerAlert
+from application.ports.owner_alert_repository import OwnerAlert
 from application.ports.token_vault import TokenVault
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.security import new_id
@@ -135,13 +135,13 @@ class TokenChecks:
             updated = replace(current, token=health, updated_at=now)
             if reason is not None:
                 updated = updated.failed(reason, now)
-                await uow.meta.add_alert(
+                await uow.alerts.add_alert(
                     OwnerAlert(new_id(), current.salon_id, "meta_token_invalid", reason, now),
                     dedup_key=f"meta_token_invalid:{current.salon_id}:{now.date().isoformat()}",
                 )
             elif health.data_access_ending(now) and health.data_access_expires_at is not None:
                 day = health.data_access_expires_at.date().isoformat()
-                await uow.meta.add_alert(
+                await uow.alerts.add_alert(
                     OwnerAlert(
                         new_id(),
                         current.salon_id,

@@ -37,7 +37,7 @@ from application.meta.wording import During
 from application.meta_errors import MetaError
 from application.ports.clock import Clock
 from application.ports.meta_graph import MetaGraph, PageAccount
-from application.ports.meta_repository import OAuthState
+from application.ports.meta_login_state_repository import OAuthState
 from application.ports.token_vault import TokenVault
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.tenancy import owned_salon
@@ -97,7 +97,7 @@ class MetaLogin:
             services = await uow.catalog.services(salon.id)
             currency = services[0].currency if services else COUNTRY_CURRENCY.get(salon.country)
             expires = now + STATE_TTL
-            await uow.meta.add_state(OAuthState(nonce, salon.id, actor.owner_id, expires))
+            await uow.meta_states.add_state(OAuthState(nonce, salon.id, actor.owner_id, expires))
             await uow.commit()
         state = self._signer.sign(StateClaims(nonce, salon.id, actor.owner_id, expires))
         params: list[tuple[str, str]] = [
@@ -160,7 +160,7 @@ class MetaLogin:
 
     async def _consume(self, claims: StateClaims, now: datetime) -> bool:
         async with self._uow(write=True) as uow:
-            stored = await uow.meta.consume_state(claims.nonce, now)
+            stored = await uow.meta_states.consume_state(claims.nonce, now)
             await uow.commit()
         return (
             stored is not None

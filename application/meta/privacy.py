@@ -59,7 +59,7 @@ class MetaPrivacy:
         now = self._clock.now()
         code = secrets.token_hex(8).upper()
         async with self._uow(write=True) as uow:
-            await uow.meta.add_deletion_request(
+            await uow.meta_deletions.add_deletion_request(
                 DataDeletionRequest(
                     confirmation_code=code,
                     meta_user_hash=_user_hash(user_id),
@@ -77,7 +77,7 @@ class MetaPrivacy:
         if not code or len(code) > 64 or not code.isalnum():
             raise NotFound("No data-deletion request has that confirmation code.")
         async with self._uow() as uow:
-            request = await uow.meta.get_deletion_request(code)
+            request = await uow.meta_deletions.get_deletion_request(code)
         if request is None:
             raise NotFound("No data-deletion request has that confirmation code.")
         return request
@@ -88,11 +88,11 @@ class MetaPrivacy:
             integrations = await uow.meta.by_meta_user(user_id)
             # The login is gone, so queued cleanups can do nothing; they hold this user's
             # tokens (also those of salons disconnected earlier while Meta was down).
-            for cleanup in await uow.meta.cleanups_for_meta_user(user_id):
-                await uow.meta.delete_cleanup(cleanup.id)
+            for cleanup in await uow.meta_cleanups.cleanups_for_meta_user(user_id):
+                await uow.meta_cleanups.delete_cleanup(cleanup.id)
             for integration in integrations:
-                for cleanup in await uow.meta.cleanups_for_salon(integration.salon_id):
-                    await uow.meta.delete_cleanup(cleanup.id)
+                for cleanup in await uow.meta_cleanups.cleanups_for_salon(integration.salon_id):
+                    await uow.meta_cleanups.delete_cleanup(cleanup.id)
                 after = integration.disconnected(now)
                 await uow.meta.save(replace(after, version=integration.version + 1))
                 trail = Trail(uow, integration.salon_id, by_system(job), now)

@@ -68,7 +68,7 @@ class RotateTokenKeys:
             )
 
         async def save_cleanup(uow: UnitOfWork, old: MetaCleanup, new: MetaCleanup) -> None:
-            await uow.meta.update_cleanup(new)
+            await uow.meta_cleanups.update_cleanup(new)
 
         await self._pass(
             lambda uow, after: uow.meta.with_tokens(after, batch),
@@ -78,7 +78,7 @@ class RotateTokenKeys:
             batch,
         )
         await self._pass(
-            lambda uow, after: uow.meta.cleanups(after, batch),
+            lambda uow, after: uow.meta_cleanups.cleanups(after, batch),
             lambda row: row.id,
             cleanup,
             save_cleanup,

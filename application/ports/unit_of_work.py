@@ -13,9 +13,13 @@ from application.ports.customer_repository import CustomerRepository
 from application.ports.funnel_repository import FunnelRepository
 from application.ports.idempotency_repository import IdempotencyRepository
 from application.ports.message_log import MessageLog
+from application.ports.meta_cleanup_repository import MetaCleanupRepository
+from application.ports.meta_deletion_repository import MetaDeletionRepository
+from application.ports.meta_login_state_repository import MetaLoginStateRepository
 from application.ports.meta_repository import MetaRepository
 from application.ports.meta_sync_repository import MetaSyncRepository
 from application.ports.otp_repository import OtpRepository
+from application.ports.owner_alert_repository import OwnerAlertRepository
 from application.ports.salon_repository import SalonRepository
 from application.ports.schedule_repository import ScheduleRepository
 from application.ports.webhook_inbox import WebhookInbox
@@ -39,6 +43,10 @@ class UnitOfWork(Protocol):
     idempotency: IdempotencyRepository
     audit: AuditLog
     meta: MetaRepository
+    meta_cleanups: MetaCleanupRepository
+    meta_states: MetaLoginStateRepository
+    meta_deletions: MetaDeletionRepository
+    alerts: OwnerAlertRepository
     webhooks: WebhookInbox
     contacts: ContactBook
     messages: MessageLog

@@ -36,7 +36,8 @@ class ManageSalon:
         policy: dict[str, Any] | None = None,
         branding: dict[str, str] | None = None,
     ) -> Salon:
-        """Partial update; `policy` and `branding` fields merge into the current ones.
+        """Partial update; `policy` and `branding` fields merge into the current ones (a
+        `policy` value None clears an optional field; on any other it is a ValidationFailed).
         Branding (the booking page's colour and logo) is an Elite feature."""
         changes: dict[str, Any] = {}
         if name is not None:

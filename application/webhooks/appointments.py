@@ -28,7 +28,7 @@ from application.messaging.compose import local_time
 from application.messaging.queue import queue_reply
 from application.ports.clock import Clock
 from application.ports.customer_messenger import Reply
-from application.ports.meta_repository import OwnerAlert
+from application.ports.owner_alert_repository import OwnerAlert
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.ports.webhook_inbox import StoredEvent
 from application.security import new_id
@@ -214,7 +214,7 @@ class MetaAppointments:
                 state = {"service": service_id, "step": "time", "offer": "meta_appointment"}
                 await uow.contacts.save_assistant(thread.contact.id, state, now + STATE_TTL)
                 await self._offer(uow, event, thread, when, options, now)
-            await uow.meta.add_alert(
+            await uow.alerts.add_alert(
                 OwnerAlert(
                     id=new_id(),
                     salon_id=salon.id,

@@ -156,3 +156,8 @@ async def add_salon(uow_factory: UnitOfWorkFactory, owner_id: str | None = None)
         await uow.salons.add(salon)
         await uow.commit()
     return salon
+
+
+async def committed_salons(uow_factory: UnitOfWorkFactory, count: int) -> list[str]:
+    """`count` committed salons' ids, sorted."""
+    return sorted([(await add_salon(uow_factory)).id for _ in range(count)])

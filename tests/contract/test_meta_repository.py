@@ -1,5 +1,5 @@
-"""Contract: MetaRepository — integrations (unique Page), cleanups, login states, deletion
-requests and owner alerts."""
+"""Contract: MetaRepository — integrations: one per salon, a Page in one salon only, versioned
+writes."""
 
 from __future__ import annotations
 
@@ -9,27 +9,21 @@ from typing import Any
 
 import pytest
 
-from application.ports.meta_repository import OAuthState, OwnerAlert
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import Conflict
 from domain.meta import (
     Buttons,
-    DataDeletionRequest,
     InstagramRef,
     IntegrationStatus,
-    MetaCleanup,
     MetaIntegration,
     MetaMode,
     PageRef,
     TokenHealth,
 )
 
-from .builders import IST, add_salon, at, new_id
-
-
-async def salons(uow_factory: UnitOfWorkFactory, count: int) -> list[str]:
-    """`count` committed salons' ids, sorted."""
-    return sorted([(await add_salon(uow_factory)).id for _ in range(count)])
+from .builders import IST, at, committed_salons, new_id
+from .test_meta_cleanup_repository import cleanup
+from .test_owner_alert_repository import alert
 
 
 def integration(salon_id: str, **changes: Any) -> MetaIntegration:
@@ -70,33 +64,6 @@ def full(salon_id: str, page_id: str = "page-1") -> MetaIntegration:
     )
 
 
-def cleanup(salon_id: str, next_minutes: int, **changes: Any) -> MetaCleanup:
-    values: dict[str, Any] = {
-        "id": new_id(),
-        "salon_id": salon_id,
-        "page_id": "page-1",
-        "page_token_sealed": "sealed-page",
-        "user_token_sealed": "sealed-user",
-        "external_business_id": "ext-1",
-        "revoke": True,
-        "meta_user_id": "900000000000001",
-        "attempts": 0,
-        "next_attempt_at": at(next_minutes).astimezone(IST),
-        "last_error": None,
-        "created_at": at(-10),
-    }
-    values.update(changes)
-    return MetaCleanup(**values)
-
-
-def state(nonce: str | None = None, expires_minutes: int = 10) -> OAuthState:
-    return OAuthState(nonce or new_id(), new_id(), new_id(), at(expires_minutes).astimezone(IST))
-
-
-def alert(salon_id: str, minutes: int, kind: str = "meta_token_invalid") -> OwnerAlert:
-    return OwnerAlert(new_id(), salon_id, kind, f"alert at {minutes}", at(minutes))
-
-
 async def save(uow_factory: UnitOfWorkFactory, *items: MetaIntegration) -> None:
     async with uow_factory(write=True) as uow:
         for item in items:
@@ -109,15 +76,8 @@ async def get(uow_factory: UnitOfWorkFactory, salon_id: str) -> MetaIntegration 
         return await uow.meta.get(salon_id)
 
 
-async def add_cleanups(uow_factory: UnitOfWorkFactory, *items: MetaCleanup) -> None:
-    async with uow_factory(write=True) as uow:
-        for item in items:
-            await uow.meta.add_cleanup(item)
-        await uow.commit()
-
-
 async def test_round_trip_full_and_minimal(uow_factory: UnitOfWorkFactory) -> None:
-    a, b = await salons(uow_factory, 2)
+    a, b = await committed_salons(uow_factory, 2)
     rich, bare = full(a), integration(b, status=IntegrationStatus.PENDING)
     await save(uow_factory, rich, bare)
     got = await get(uow_factory, a)
@@ -133,7 +93,7 @@ async def test_round_trip_full_and_minimal(uow_factory: UnitOfWorkFactory) -> No
 async def test_the_connected_page_drops_its_instagram_username(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    (a,) = await salons(uow_factory, 1)
+    (a,) = await committed_salons(uow_factory, 1)
     item = replace(full(a), page=PageRef("page-1", "Glow Studio", "glow.studio"))
     await save(uow_factory, item)
     got = await get(uow_factory, a)
@@ -144,7 +104,7 @@ async def test_the_connected_page_drops_its_instagram_username(
 
 
 async def test_save_replaces(uow_factory: UnitOfWorkFactory) -> None:
-    (a,) = await salons(uow_factory, 1)
+    (a,) = await committed_salons(uow_factory, 1)
     await save(uow_factory, full(a))
     changed = replace(
         full(a, page_id="page-9"),
@@ -166,7 +126,7 @@ async def test_save_replaces(uow_factory: UnitOfWorkFactory) -> None:
 
 
 async def test_a_page_belongs_to_one_salon(uow_factory: UnitOfWorkFactory) -> None:
-    a, b = await salons(uow_factory, 2)
+    a, b = await committed_salons(uow_factory, 2)
     await save(uow_factory, full(a))
     with pytest.raises(Conflict):
         await save(uow_factory, full(b))
@@ -179,7 +139,7 @@ async def test_a_page_belongs_to_one_salon(uow_factory: UnitOfWorkFactory) -> No
 
 
 async def test_by_meta_user(uow_factory: UnitOfWorkFactory) -> None:
-    a, b, c = await salons(uow_factory, 3)
+    a, b, c = await committed_salons(uow_factory, 3)
     await save(
         uow_factory,
         full(a),
@@ -194,7 +154,7 @@ async def test_by_meta_user(uow_factory: UnitOfWorkFactory) -> None:
 
 
 async def test_due_for_health_check(uow_factory: UnitOfWorkFactory) -> None:
-    ids = await salons(uow_factory, 7)
+    ids = await committed_salons(uow_factory, 7)
     checked = [at(-30), at(-90), at(-60)]
     never, edge, pending, failed = ids[3:]
     await save(
@@ -218,7 +178,7 @@ async def test_due_for_health_check(uow_factory: UnitOfWorkFactory) -> None:
 
 
 async def test_with_tokens_pages_by_salon_id(uow_factory: UnitOfWorkFactory) -> None:
-    ids = await salons(uow_factory, 5)
+    ids = await committed_salons(uow_factory, 5)
     await save(
         uow_factory,
         integration(ids[0], user_token_sealed="u"),
@@ -237,152 +197,15 @@ async def test_with_tokens_pages_by_salon_id(uow_factory: UnitOfWorkFactory) -> 
 
 
 async def test_save_without_commit_is_rolled_back(uow_factory: UnitOfWorkFactory) -> None:
-    (a,) = await salons(uow_factory, 1)
+    (a,) = await committed_salons(uow_factory, 1)
     async with uow_factory(write=True) as uow:
         await uow.meta.save(full(a))
-        await uow.meta.add_cleanup(cleanup(a, 0))
-        assert await uow.meta.add_alert(alert(a, 0), "k")
+        await uow.meta_cleanups.add_cleanup(cleanup(a, 0))
+        assert await uow.alerts.add_alert(alert(a, 0), "k")
     assert await get(uow_factory, a) is None
     async with uow_factory() as uow:
-        assert list(await uow.meta.cleanups_for_salon(a)) == []
-        assert list(await uow.meta.alerts(a)) == []
-
-
-async def test_cleanup_add_get_update_delete(uow_factory: UnitOfWorkFactory) -> None:
-    (a,) = await salons(uow_factory, 1)
-    item = cleanup(a, 0)
-    bare = cleanup(a, 5, page_id=None, page_token_sealed=None, user_token_sealed=None)
-    bare = replace(bare, external_business_id=None, revoke=False)
-    await add_cleanups(uow_factory, item, bare)
-    async with uow_factory() as uow:
-        assert await uow.meta.get_cleanup(item.id) == item
-        assert await uow.meta.get_cleanup(bare.id) == bare
-        assert await uow.meta.get_cleanup(new_id()) is None
-    retried = replace(item, attempts=3, next_attempt_at=at(120), last_error="HTTP 500")
-    async with uow_factory(write=True) as uow:
-        await uow.meta.update_cleanup(retried)
-        await uow.commit()
-    async with uow_factory(write=True) as uow:
-        assert await uow.meta.get_cleanup(item.id) == retried
-        await uow.meta.delete_cleanup(item.id)
-        await uow.commit()
-    async with uow_factory() as uow:
-        assert await uow.meta.get_cleanup(item.id) is None
-        assert [c.id for c in await uow.meta.cleanups_for_salon(a)] == [bare.id]
-
-
-async def test_due_cleanups_oldest_first(uow_factory: UnitOfWorkFactory) -> None:
-    (a,) = await salons(uow_factory, 1)
-    late, early, edge, future = cleanup(a, -5), cleanup(a, -50), cleanup(a, 0), cleanup(a, 1)
-    await add_cleanups(uow_factory, late, early, edge, future)
-    async with uow_factory() as uow:
-        due = [c.id for c in await uow.meta.due_cleanups(at(0), 10)]
-        assert due == [early.id, late.id, edge.id]  # next_attempt_at <= now
-        assert [c.id for c in await uow.meta.due_cleanups(at(0), 2)] == [early.id, late.id]
-        assert list(await uow.meta.due_cleanups(at(-51), 10)) == []
-
-
-async def test_cleanups_page_by_id_and_per_salon(uow_factory: UnitOfWorkFactory) -> None:
-    a, b = await salons(uow_factory, 2)
-    items = [cleanup(a, n) for n in range(3)] + [cleanup(b, n) for n in range(2)]
-    await add_cleanups(uow_factory, *items)
-    ids = sorted(c.id for c in items)
-    async with uow_factory() as uow:
-        first = [c.id for c in await uow.meta.cleanups(None, 3)]
-        assert first == ids[:3]
-        assert [c.id for c in await uow.meta.cleanups(first[-1], 3)] == ids[3:]
-        assert list(await uow.meta.cleanups(ids[-1], 3)) == []
-        own = sorted(c.id for c in await uow.meta.cleanups_for_salon(a))
-        assert own == sorted(c.id for c in items[:3])
-        assert list(await uow.meta.cleanups_for_salon(new_id())) == []
-
-
-async def test_cleanups_of_one_meta_user(uow_factory: UnitOfWorkFactory) -> None:
-    a, b = await salons(uow_factory, 2)
-    mine = [cleanup(a, 0, meta_user_id="u-1"), cleanup(b, 1, meta_user_id="u-1")]
-    await add_cleanups(uow_factory, *mine, cleanup(a, 2, meta_user_id="u-2"))
-    await add_cleanups(uow_factory, cleanup(b, 3, meta_user_id=None))
-    async with uow_factory() as uow:
-        found = await uow.meta.cleanups_for_meta_user("u-1")
-        assert sorted(c.id for c in found) == sorted(c.id for c in mine)
-        assert all(c.meta_user_id == "u-1" for c in found)
-        assert list(await uow.meta.cleanups_for_meta_user("u-3")) == []
-
-
-async def consume(uow_factory: UnitOfWorkFactory, nonce: str, minutes: int) -> OAuthState | None:
-    async with uow_factory(write=True) as uow:
-        found = await uow.meta.consume_state(nonce, at(minutes))
-        await uow.commit()
-        return found
-
-
-async def add_state(uow_factory: UnitOfWorkFactory, item: OAuthState) -> None:
-    async with uow_factory(write=True) as uow:
-        await uow.meta.add_state(item)
-        await uow.commit()
-
-
-async def test_a_state_is_consumed_once(uow_factory: UnitOfWorkFactory) -> None:
-    item = state()
-    await add_state(uow_factory, item)
-    assert await consume(uow_factory, "no-such-nonce", 0) is None
-    assert await consume(uow_factory, item.nonce, 0) == item
-    assert await consume(uow_factory, item.nonce, 0) is None
-
-
-async def test_expiry_and_a_rolled_back_consumption(uow_factory: UnitOfWorkFactory) -> None:
-    item = state(expires_minutes=10)
-    await add_state(uow_factory, item)
-    assert await consume(uow_factory, item.nonce, 11) is None
-    uncommitted = state()
-    await add_state(uow_factory, uncommitted)
-    async with uow_factory(write=True) as uow:
-        assert await uow.meta.consume_state(uncommitted.nonce, at(0)) == uncommitted
-    assert await consume(uow_factory, uncommitted.nonce, 0) == uncommitted  # rolled back
-
-
-async def test_racing_consumers_have_one_winner(uow_factory: UnitOfWorkFactory) -> None:
-    item = state()
-    await add_state(uow_factory, item)
-    results = await asyncio.gather(*(consume(uow_factory, item.nonce, 0) for _ in range(10)))
-    assert [r for r in results if r is not None] == [item]
-
-
-async def test_deletion_request_round_trip(uow_factory: UnitOfWorkFactory) -> None:
-    done = DataDeletionRequest("code-1", "a" * 64, "completed", 2, at(0).astimezone(IST), at(1))
-    open_ = DataDeletionRequest("code-2", "b" * 64, "pending", 0, at(3), None)
-    async with uow_factory(write=True) as uow:
-        await uow.meta.add_deletion_request(done)
-        await uow.meta.add_deletion_request(open_)
-        await uow.commit()
-    async with uow_factory() as uow:
-        assert await uow.meta.get_deletion_request("code-1") == done
-        assert await uow.meta.get_deletion_request("code-2") == open_
-        assert await uow.meta.get_deletion_request("code-3") is None
-
-
-async def test_alerts_dedup_and_newest_first(uow_factory: UnitOfWorkFactory) -> None:
-    a, b = await salons(uow_factory, 2)
-    first, dup = alert(a, 0), alert(a, 1, kind="meta_data_access_expiring")
-    async with uow_factory(write=True) as uow:
-        assert await uow.meta.add_alert(first, "token:a") is True
-        await uow.commit()
-    async with uow_factory(write=True) as uow:
-        assert await uow.meta.add_alert(dup, "token:a") is False
-        assert await uow.meta.add_alert(alert(a, 5), "other:a") is True  # unit survives
-        await uow.commit()
-    later, oldest = alert(a, 9), alert(a, -9)
-    async with uow_factory(write=True) as uow:
-        for item in (later, oldest, alert(b, 20)):
-            assert await uow.meta.add_alert(item, item.id)
-        await uow.commit()
-    async with uow_factory() as uow:
-        listed = await uow.meta.alerts(a)
-        assert [x.created_at for x in listed] == [at(9), at(5), at(0), at(-9)]
-        assert listed[0] == later and listed[2] == first and listed[3] == oldest
-        assert dup.id not in {x.id for x in listed}
-        assert [x.id for x in await uow.meta.alerts(a, limit=2)] == [later.id, listed[1].id]
-        assert list(await uow.meta.alerts(new_id())) == []
+        assert list(await uow.meta_cleanups.cleanups_for_salon(a)) == []
+        assert list(await uow.alerts.alerts(a)) == []
 
 
 async def save_if(
@@ -397,7 +220,7 @@ async def save_if(
 async def test_save_if_writes_only_over_the_version_it_read(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    (a,) = await salons(uow_factory, 1)
+    (a,) = await committed_salons(uow_factory, 1)
     first = replace(full(a), version=1)
     assert await save_if(uow_factory, first, None)
     assert not await save_if(uow_factory, replace(first, version=1), None)  # a row exists
@@ -410,7 +233,7 @@ async def test_save_if_writes_only_over_the_version_it_read(
 async def test_racing_save_ifs_over_one_version_have_one_winner(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    (a,) = await salons(uow_factory, 1)
+    (a,) = await committed_salons(uow_factory, 1)
     assert await save_if(uow_factory, replace(full(a), version=1), None)
     rivals = [replace(full(a), sync_error=f"writer {n}", version=2) for n in range(8)]
     results = await asyncio.gather(*(save_if(uow_factory, r, 1) for r in rivals))

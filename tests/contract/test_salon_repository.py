@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import astuple, replace
 from datetime import timedelta
 
 import pytest
@@ -47,7 +47,10 @@ async def test_add_get_round_trip(uow_factory: UnitOfWorkFactory, owner_id: str)
     await add(uow_factory, salon)
     await add(uow_factory, bare)
     async with uow_factory() as uow:
-        assert await uow.salons.get(salon.id) == salon
+        got = await uow.salons.get(salon.id)
+        assert got is not None and got == salon
+        # Of the same types too (1 == True): the booleans come back as bool on every store.
+        assert [type(v) for v in astuple(got.policy)] == [type(v) for v in astuple(policy)]
         assert await uow.salons.get(bare.id) == bare
         assert await uow.salons.get(new_id()) is None
         assert await uow.salons.get_by_slug(salon.slug) == salon

@@ -6,6 +6,8 @@ import uuid
 
 import httpx
 
+from domain.salon import POLICY_LIMITS, BookingPolicy
+
 from .servers import booking_body, make_salon
 
 
@@ -49,6 +51,39 @@ def test_signup_login_and_salon_policy(client: httpx.Client) -> None:
     assert r.status_code == 422 and "timezone" in r.json()["error"]["details"]["fields"]
     r = client.post("/api/auth/signup", json={**body, "email": "y" + email, "password": "short"})
     assert r.status_code == 422 and "password" in r.json()["error"]["details"]["fields"]
+
+
+def test_policy_patch_absent_keeps_null_clears_optional_and_is_refused_on_required(
+    client: httpx.Client,
+) -> None:
+    """A policy PATCH field left out keeps its value; `null` clears an optional field (one
+    whose POLICY_LIMITS entry says so) and is a 422 validation_error on any other, nothing
+    changed. Every field of BookingPolicy is walked, so a new one is covered when it lands."""
+    s = make_salon(client, staff=1)
+    url = f"/api/salons/{s.salon_id}"
+    before = client.get(url, headers=s.auth).json()["policy"]
+    r = client.patch(url, headers=s.auth, json={"policy": {}})
+    assert r.status_code == 200 and r.json()["policy"] == before
+    r = client.patch(url, headers=s.auth, json={"name": "Glow 3"})
+    assert r.status_code == 200 and r.json()["policy"] == before
+    for name in BookingPolicy.__dataclass_fields__:
+        limit = POLICY_LIMITS.get(name)
+        if limit is not None and limit.optional:
+            r = client.patch(url, headers=s.auth, json={"policy": {name: limit.minimum}})
+            assert r.status_code == 200 and r.json()["policy"][name] == limit.minimum, r.text
+            r = client.patch(url, headers=s.auth, json={"policy": {name: None}})
+            assert r.status_code == 200, r.text
+            assert r.json()["policy"] == {**before, name: None}
+            continue
+        r = client.patch(url, headers=s.auth, json={"policy": {name: None}})
+        assert r.status_code == 422 and error_code(r) == "validation_error", (name, r.text)
+        assert f"policy.{name}" in r.json()["error"]["details"]["fields"], r.text
+        # Refused as a whole: the valid change beside it is not applied either.
+        valid = {"horizon_days": 9} if name != "horizon_days" else {"lead_time_minutes": 9}
+        r = client.patch(url, headers=s.auth, json={"policy": {**valid, name: None}, "name": "X"})
+        assert r.status_code == 422 and error_code(r) == "validation_error", (name, r.text)
+        after = client.get(url, headers=s.auth).json()
+        assert after["policy"] == before and after["name"] == "Glow 3"
 
 
 def test_services_staff_hours_time_off_and_locations(client: httpx.Client) -> None:

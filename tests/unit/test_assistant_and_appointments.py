@@ -139,7 +139,7 @@ async def test_meta_native_appointments_create_conflict_and_cancel(w: World) -> 
     assert "already taken" in reply["text"]
     assert reply["quick_replies"] and reply["quick_replies"][0]["payload"].startswith("TIME:")
     async with w.uow() as uow:
-        alerts = [a.kind for a in await uow.meta.alerts(w.salon_id)]
+        alerts = [a.kind for a in await uow.alerts.alerts(w.salon_id)]
     assert "meta_appointment_conflict" in alerts
     # Tapping an offered time books it (the assistant's time step, on any plan).
     await choose(w, reply["quick_replies"][0])

@@ -54,7 +54,7 @@ def test_policy_rejects_out_of_range_values(changes: dict[str, int]) -> None:
 def test_policy_limits_are_the_errors_and_the_http_bounds() -> None:
     import msgspec
 
-    from adapters.inbound.http.schemas import PolicyBody
+    from adapters.inbound.http.schemas.policy import PolicyBody
     from domain.salon import POLICY_LIMITS
 
     for name, limit in POLICY_LIMITS.items():
@@ -65,6 +65,32 @@ def test_policy_limits_are_the_errors_and_the_http_bounds() -> None:
             with pytest.raises(msgspec.ValidationError):
                 msgspec.convert({name: bad}, PolicyBody)
         assert getattr(msgspec.convert({name: limit.maximum}, PolicyBody), name) == limit.maximum
+
+
+def test_policy_null_clears_an_optional_field_and_is_refused_on_the_others() -> None:
+    """The HTTP body admits `null` exactly where POLICY_LIMITS says optional, the domain agrees,
+    and the body has every field of BookingPolicy (absent = UNSET = left as it is)."""
+    from dataclasses import fields
+
+    import msgspec
+
+    from adapters.inbound.http.schemas.policy import PolicyBody
+    from domain.salon import POLICY_LIMITS
+
+    names = [f.name for f in fields(BookingPolicy)]
+    assert list(PolicyBody.__struct_fields__) == names
+    assert all(v is msgspec.UNSET for v in msgspec.structs.astuple(PolicyBody()))
+    for name in names:
+        limit = POLICY_LIMITS.get(name)
+        if limit is not None and limit.optional:
+            assert getattr(msgspec.convert({name: None}, PolicyBody), name) is None
+            assert getattr(BookingPolicy().merged({name: None}), name) is None
+            continue
+        with pytest.raises(msgspec.ValidationError):
+            msgspec.convert({name: None}, PolicyBody)
+        with pytest.raises(ValidationFailed) as caught:
+            BookingPolicy().merged({name: None})
+        assert caught.value.fields == {f"policy.{name}": "required"}
 
 
 def test_policy_merges_fields() -> None:

@@ -230,12 +230,12 @@ async def maybe_stored(uow: InMemoryUnitOfWorkFactory, salon_id: str) -> MetaInt
 
 async def all_cleanups(uow: InMemoryUnitOfWorkFactory) -> list[MetaCleanup]:
     async with uow() as tx:
-        return list(await tx.meta.cleanups(None, 1000))
+        return list(await tx.meta_cleanups.cleanups(None, 1000))
 
 
 async def alert_kinds(uow: InMemoryUnitOfWorkFactory, salon_id: str) -> list[str]:
     async with uow() as tx:
-        return [a.kind for a in await tx.meta.alerts(salon_id)]
+        return [a.kind for a in await tx.alerts.alerts(salon_id)]
 
 
 def sealed_values(integration: MetaIntegration) -> list[str]:
@@ -648,7 +648,7 @@ async def _sealed_count(uow: InMemoryUnitOfWorkFactory) -> list[str]:
     async with uow() as tx:
         for integration in await tx.meta.with_tokens(None, 1000):
             values.extend(sealed_values(integration))
-        for cleanup in await tx.meta.cleanups(None, 1000):
+        for cleanup in await tx.meta_cleanups.cleanups(None, 1000):
             values.extend(
                 s for s in (cleanup.page_token_sealed, cleanup.user_token_sealed) if s is not None
             )

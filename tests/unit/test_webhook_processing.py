@@ -99,7 +99,7 @@ async def test_a_permission_revocation_disconnects_and_alerts(w: World) -> None:
     (event,) = await events(w.uow)
     assert (event.status, event.salon_id, event.attempts) == ("processed", w.salon_id, 1)
     async with w.uow() as uow:
-        kinds = [a.kind for a in await uow.meta.alerts(w.salon_id)]
+        kinds = [a.kind for a in await uow.alerts.alerts(w.salon_id)]
     assert kinds == ["meta_disconnected"]
     # The same delivery again is stored once and changes nothing.
     assert await deliver(w, revoked(integration.meta_user_id)) == 0

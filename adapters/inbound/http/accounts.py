@@ -9,7 +9,7 @@ from application.use_cases import UseCases
 
 from .dependencies import bearer_token
 from .rate_limits import Throttle
-from .schemas import LogInIn, SignUpIn, SignUpOut, TokenOut
+from .schemas.accounts import LogInIn, SignUpIn, SignUpOut, TokenOut
 
 
 class AccountsController(Controller):

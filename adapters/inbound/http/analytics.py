@@ -21,12 +21,12 @@ from domain.errors import ValidationFailed
 from .dependencies import provide_actor
 from .params import parse_date
 from .rate_limits import Throttle
-from .schemas import _PRINTABLE
+from .schemas.types import PRINTABLE
 
 SalonId = Annotated[str | None, QueryParameter(required=False, max_length=64)]
 DateParam = Annotated[str | None, QueryParameter(required=False, max_length=32)]
 FromParam = Annotated[str | None, QueryParameter(query="from", required=False, max_length=32)]
-Source = Annotated[str, msgspec.Meta(max_length=64, pattern=_PRINTABLE)]
+Source = Annotated[str, msgspec.Meta(max_length=64, pattern=PRINTABLE)]
 CSV_TYPE = "text/csv"  # Litestar adds "; charset=utf-8" to text types
 
 

@@ -14,7 +14,7 @@ from domain.audit import EntityType
 from . import presenters as present
 from .dependencies import provide_actor
 from .params import parse_enum, parse_instant
-from .schemas import AuditPageOut
+from .schemas.audit import AuditPageOut
 
 Text = Annotated[str | None, QueryParameter(required=False, max_length=200)]
 

@@ -20,7 +20,7 @@ from . import presenters as present
 from .dependencies import provide_actor
 from .params import parse_date, parse_enum, parse_instant
 from .rate_limits import Throttle
-from .schemas import (
+from .schemas.booking import (
     AvailabilityOut,
     BookIn,
     BookingCreatedOut,
@@ -29,14 +29,11 @@ from .schemas import (
     OtpStartIn,
     OtpTokenOut,
     OtpVerifyIn,
-    PublicOfferOut,
-    PublicSalonOut,
-    PublicServiceOut,
-    PublicStaffOut,
     RescheduleIn,
     StaffBookIn,
     StatusIn,
 )
+from .schemas.public_offer import PublicOfferOut, PublicSalonOut, PublicServiceOut, PublicStaffOut
 
 IdempotencyKey = Annotated[
     str | None, Parameter(header="Idempotency-Key", required=False, max_length=255)

@@ -14,7 +14,7 @@ from domain.schedule import WeeklyInterval
 
 from . import presenters as present
 from .dependencies import provide_actor
-from .schemas import (
+from .schemas.catalog import (
     HoursBody,
     ServiceIn,
     ServiceOut,

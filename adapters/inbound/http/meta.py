@@ -22,9 +22,9 @@ from domain.errors import Unauthorized
 from .dependencies import provide_actor
 from .presenters import local
 from .rate_limits import Throttle
-from .schemas import _PRINTABLE
+from .schemas.types import PRINTABLE
 
-Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=_PRINTABLE)]
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=PRINTABLE)]
 PageId = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z_-]+$")]
 ADMIN_PAGE = "/admin/integrations/meta"
 CallbackText = Annotated[str | None, Parameter(required=False, max_length=4096)]

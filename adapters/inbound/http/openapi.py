@@ -6,7 +6,7 @@ from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 
-from .schemas import ErrorOut
+from .schemas.errors import ErrorOut
 
 _ERRORS = {
     400: "Body is not JSON, or not declared application/json",

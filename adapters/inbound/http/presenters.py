@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -14,7 +15,11 @@ from domain.catalog import Service, Staff
 from domain.salon import Location, Salon
 from domain.schedule import TimeOff, WeeklyInterval
 
-from . import schemas as s
+from .schemas.audit import AuditActorOut, AuditEntityOut, AuditEntryOut, AuditPageOut
+from .schemas.booking import BookingCreatedOut, BookingOut, CustomerOut, SlotOut
+from .schemas.catalog import HoursBody, HoursItem, ServiceOut, StaffOut, TimeOffOut
+from .schemas.policy import PolicyBody
+from .schemas.salon import BrandingBody, LocationOut, SalonOut
 
 
 def local(instant: datetime, tz: str | ZoneInfo) -> str:
@@ -27,35 +32,27 @@ def _local(instant: datetime, zone: ZoneInfo) -> str:
     return instant.astimezone(zone).isoformat()
 
 
-def salon(x: Salon) -> s.SalonOut:
-    p = x.policy
-    return s.SalonOut(
+def salon(x: Salon) -> SalonOut:
+    return SalonOut(
         id=x.id,
         name=x.name,
         slug=x.slug,
         timezone=x.timezone,
         country=x.country,
         tier=x.tier.value,
-        policy=s.PolicyBody(
-            lead_time_minutes=p.lead_time_minutes,
-            horizon_days=p.horizon_days,
-            slot_step_minutes=p.slot_step_minutes,
-            cancellation_window_hours=p.cancellation_window_hours,
-            auto_confirm=p.auto_confirm,
-            verify_new_customers=p.verify_new_customers,
-        ),
-        branding=s.BrandingBody(color=x.branding.color, logo_url=x.branding.logo_url),
+        policy=PolicyBody(**asdict(x.policy)),  # every field, from the dataclass
+        branding=BrandingBody(color=x.branding.color, logo_url=x.branding.logo_url),
     )
 
 
-def location(x: Location) -> s.LocationOut:
-    return s.LocationOut(
+def location(x: Location) -> LocationOut:
+    return LocationOut(
         id=x.id, salon_id=x.salon_id, name=x.name, address=x.address, timezone=x.timezone
     )
 
 
-def service(x: Service) -> s.ServiceOut:
-    return s.ServiceOut(
+def service(x: Service) -> ServiceOut:
+    return ServiceOut(
         id=x.id,
         name=x.name,
         duration_minutes=x.duration_minutes,
@@ -68,8 +65,8 @@ def service(x: Service) -> s.ServiceOut:
     )
 
 
-def staff(x: Staff) -> s.StaffOut:
-    return s.StaffOut(
+def staff(x: Staff) -> StaffOut:
+    return StaffOut(
         id=x.id,
         name=x.name,
         service_ids=list(x.service_ids),
@@ -78,10 +75,10 @@ def staff(x: Staff) -> s.StaffOut:
     )
 
 
-def hours(weekly: Iterable[WeeklyInterval]) -> s.HoursBody:
-    return s.HoursBody(
+def hours(weekly: Iterable[WeeklyInterval]) -> HoursBody:
+    return HoursBody(
         weekly=[
-            s.HoursItem(
+            HoursItem(
                 weekday=w.weekday, start=w.start.strftime("%H:%M"), end=w.end.strftime("%H:%M")
             )
             for w in weekly
@@ -89,13 +86,13 @@ def hours(weekly: Iterable[WeeklyInterval]) -> s.HoursBody:
     )
 
 
-def time_off(x: TimeOff, tz: str) -> s.TimeOffOut:
-    return s.TimeOffOut(id=x.id, start=local(x.start, tz), end=local(x.end, tz), reason=x.reason)
+def time_off(x: TimeOff, tz: str) -> TimeOffOut:
+    return TimeOffOut(id=x.id, start=local(x.start, tz), end=local(x.end, tz), reason=x.reason)
 
 
-def booking(v: BookingView) -> s.BookingOut:
+def booking(v: BookingView) -> BookingOut:
     b, c, tz = v.booking, v.customer, ZoneInfo(v.timezone)
-    return s.BookingOut(
+    return BookingOut(
         id=b.id,
         salon_id=b.salon_id,
         status=b.status.value,
@@ -104,33 +101,33 @@ def booking(v: BookingView) -> s.BookingOut:
         service_id=b.service_id,
         staff_id=b.staff_id,
         source=b.source.value,
-        customer=s.CustomerOut(id=c.id, name=c.name, phone=c.phone, email=c.email),
+        customer=CustomerOut(id=c.id, name=c.name, phone=c.phone, email=c.email),
         created_at=local(b.created_at, tz),
     )
 
 
-def receipt(r: BookingReceipt) -> s.BookingCreatedOut:
-    return s.BookingCreatedOut(booking=booking(r.view), manage_token=r.manage_token)
+def receipt(r: BookingReceipt) -> BookingCreatedOut:
+    return BookingCreatedOut(booking=booking(r.view), manage_token=r.manage_token)
 
 
-def slots(items: Iterable[Slot], tz: str) -> list[s.SlotOut]:
+def slots(items: Iterable[Slot], tz: str) -> list[SlotOut]:
     zone = ZoneInfo(tz)
     return [
-        s.SlotOut(start=local(x.start, zone), end=local(x.end, zone), staff_ids=list(x.staff_ids))
+        SlotOut(start=local(x.start, zone), end=local(x.end, zone), staff_ids=list(x.staff_ids))
         for x in items
     ]
 
 
-def audit_page(v: AuditView) -> s.AuditPageOut:
+def audit_page(v: AuditView) -> AuditPageOut:
     zone = ZoneInfo(v.timezone)
-    return s.AuditPageOut(
+    return AuditPageOut(
         items=[
-            s.AuditEntryOut(
+            AuditEntryOut(
                 id=e.id,
                 at=local(e.at, zone),
-                actor=s.AuditActorOut(type=e.actor_type.value, id=e.actor_id),
+                actor=AuditActorOut(type=e.actor_type.value, id=e.actor_id),
                 action=e.action,
-                entity=s.AuditEntityOut(type=e.entity_type.value, id=e.entity_id),
+                entity=AuditEntityOut(type=e.entity_type.value, id=e.entity_id),
                 changes={field: list(change) for field, change in e.changes.items()},
                 request_id=e.request_id,
             )

@@ -12,7 +12,7 @@ from application.use_cases import UseCases
 
 from . import presenters as present
 from .dependencies import provide_actor
-from .schemas import LocationIn, LocationOut, SalonOut, SalonPatchIn
+from .schemas.salon import LocationIn, LocationOut, SalonOut, SalonPatchIn
 
 
 class SalonsController(Controller):
@@ -29,12 +29,13 @@ class SalonsController(Controller):
         self, salon_id: str, data: SalonPatchIn, actor: Actor, use_cases: UseCases
     ) -> SalonOut:
         policy: dict[str, Any] | None = None
-        if data.policy is not None:
-            policy = {k: v for k, v in msgspec.structs.asdict(data.policy).items() if v is not None}
+        if data.policy is not None:  # absent fields are UNSET and stay; null reaches the domain
+            fields = msgspec.structs.asdict(data.policy)
+            policy = {k: v for k, v in fields.items() if v is not msgspec.UNSET}
         branding: dict[str, str] | None = None
         if data.branding is not None:
-            fields = msgspec.structs.asdict(data.branding)
-            branding = {k: v for k, v in fields.items() if v is not None}
+            given = msgspec.structs.asdict(data.branding)
+            branding = {k: v for k, v in given.items() if v is not None}
         updated = await use_cases.salons.update(
             actor,
             salon_id,

@@ -25,7 +25,7 @@ from application.use_cases import UseCases
 from domain.errors import Forbidden, Unauthorized
 
 from .rate_limits import Throttle
-from .schemas import LogInIn, SignUpIn
+from .schemas.accounts import LogInIn, SignUpIn
 
 SESSION_COOKIE = "salonhub_session"
 CSRF_HEADER = "x-csrf-token"

@@ -1,14 +1,15 @@
-"""In-memory MetaRepository over a MemoryState (the transaction's working copy)."""
+"""In-memory MetaRepository (the integrations) over a MemoryState (the transaction's working
+copy)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from application.ports.meta_repository import MetaRepository, OAuthState, OwnerAlert
+from application.ports.meta_repository import MetaRepository
 from domain.errors import Conflict
-from domain.meta import DataDeletionRequest, IntegrationStatus, MetaCleanup, MetaIntegration
+from domain.meta import IntegrationStatus, MetaIntegration
 
 from .store import MemoryState
 
@@ -97,76 +98,4 @@ class InMemoryMetaRepository(MetaRepository):
             ),
             key=lambda i: i.salon_id,
         )
-        return rows[:limit]
-
-    async def add_cleanup(self, cleanup: MetaCleanup) -> None:
-        if cleanup.id in self._s.meta_cleanups:
-            raise Conflict("That Meta cleanup is already stored.")
-        self._s.meta_cleanups[cleanup.id] = cleanup
-
-    async def update_cleanup(self, cleanup: MetaCleanup) -> None:
-        if cleanup.id in self._s.meta_cleanups:
-            self._s.meta_cleanups[cleanup.id] = cleanup
-
-    async def delete_cleanup(self, cleanup_id: str) -> None:
-        self._s.meta_cleanups.pop(cleanup_id, None)
-
-    async def get_cleanup(self, cleanup_id: str) -> MetaCleanup | None:
-        return self._s.meta_cleanups.get(cleanup_id)
-
-    async def due_cleanups(self, now: datetime, limit: int) -> Sequence[MetaCleanup]:
-        due = [c for c in self._s.meta_cleanups.values() if c.next_attempt_at <= now]
-        due.sort(key=lambda c: (c.next_attempt_at, c.id))
-        return due[:limit]
-
-    async def cleanups(self, after: str | None, limit: int) -> Sequence[MetaCleanup]:
-        rows = sorted(
-            (c for c in self._s.meta_cleanups.values() if after is None or c.id > after),
-            key=lambda c: c.id,
-        )
-        return rows[:limit]
-
-    async def cleanups_for_salon(self, salon_id: str) -> Sequence[MetaCleanup]:
-        rows = [c for c in self._s.meta_cleanups.values() if c.salon_id == salon_id]
-        rows.sort(key=lambda c: (c.created_at, c.id))
-        return rows
-
-    async def cleanups_for_meta_user(self, meta_user_id: str) -> Sequence[MetaCleanup]:
-        rows = [c for c in self._s.meta_cleanups.values() if c.meta_user_id == meta_user_id]
-        rows.sort(key=lambda c: (c.created_at, c.id))
-        return rows
-
-    async def add_state(self, state: OAuthState) -> None:
-        if state.nonce in self._s.meta_states:
-            raise Conflict("That login state is already stored.")
-        cutoff = state.expires_at - timedelta(days=1)
-        for nonce, (old, _used) in list(self._s.meta_states.items()):
-            if old.expires_at < cutoff:
-                del self._s.meta_states[nonce]
-        self._s.meta_states[state.nonce] = (state, False)
-
-    async def consume_state(self, nonce: str, now: datetime) -> OAuthState | None:
-        stored = self._s.meta_states.get(nonce)
-        if stored is None or stored[1] or stored[0].expires_at <= now:
-            return None
-        self._s.meta_states[nonce] = (stored[0], True)
-        return stored[0]
-
-    async def add_deletion_request(self, request: DataDeletionRequest) -> None:
-        if request.confirmation_code in self._s.meta_deletions:
-            raise Conflict("That confirmation code is already stored.")
-        self._s.meta_deletions[request.confirmation_code] = request
-
-    async def get_deletion_request(self, confirmation_code: str) -> DataDeletionRequest | None:
-        return self._s.meta_deletions.get(confirmation_code)
-
-    async def add_alert(self, alert: OwnerAlert, dedup_key: str) -> bool:
-        if dedup_key in self._s.owner_alerts:
-            return False
-        self._s.owner_alerts[dedup_key] = alert
-        return True
-
-    async def alerts(self, salon_id: str, limit: int = 20) -> Sequence[OwnerAlert]:
-        rows = [a for a in self._s.owner_alerts.values() if a.salon_id == salon_id]
-        rows.sort(key=lambda a: (a.created_at, a.id), reverse=True)
         return rows[:limit]

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from application.ports.idempotency_repository import IdempotencyRecord
-from application.ports.meta_repository import OAuthState, OwnerAlert
+from application.ports.meta_login_state_repository import OAuthState
 from application.ports.meta_sync_repository import MetaSyncState
+from application.ports.owner_alert_repository import OwnerAlert
 from application.ports.webhook_inbox import StoredDelivery, StoredEvent
 from domain.accounts import Owner
 from domain.audit import AuditEntry

@@ -18,8 +18,12 @@ from .customers import InMemoryCustomerRepository
 from .idempotency import InMemoryIdempotencyRepository
 from .messages import InMemoryMessageLog
 from .meta import InMemoryMetaRepository
+from .meta_cleanups import InMemoryMetaCleanupRepository
+from .meta_deletions import InMemoryMetaDeletionRepository
+from .meta_login_states import InMemoryMetaLoginStateRepository
 from .meta_sync import InMemoryMetaSyncRepository
 from .otp import InMemoryOtpRepository
+from .owner_alerts import InMemoryOwnerAlertRepository
 from .salons import InMemorySalonRepository
 from .schedule import InMemoryScheduleRepository
 from .store import MemoryStore
@@ -40,6 +44,10 @@ class InMemoryUnitOfWork(UnitOfWork):
     idempotency: InMemoryIdempotencyRepository
     audit: InMemoryAuditLog
     meta: InMemoryMetaRepository
+    meta_cleanups: InMemoryMetaCleanupRepository
+    meta_states: InMemoryMetaLoginStateRepository
+    meta_deletions: InMemoryMetaDeletionRepository
+    alerts: InMemoryOwnerAlertRepository
     webhooks: InMemoryWebhookInbox
     contacts: InMemoryContactBook
     messages: InMemoryMessageLog

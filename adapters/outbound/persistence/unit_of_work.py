@@ -21,9 +21,13 @@ from .repositories import (
     SqlaFunnelRepository,
     SqlaIdempotencyRepository,
     SqlaMessageLog,
+    SqlaMetaCleanupRepository,
+    SqlaMetaDeletionRepository,
+    SqlaMetaLoginStateRepository,
     SqlaMetaRepository,
     SqlaMetaSyncRepository,
     SqlaOtpRepository,
+    SqlaOwnerAlertRepository,
     SqlaSalonRepository,
     SqlaScheduleRepository,
     SqlaWebhookInbox,
@@ -52,6 +56,10 @@ class SqlaUnitOfWork(UnitOfWork):
     idempotency: SqlaIdempotencyRepository
     audit: SqlaAuditLog
     meta: SqlaMetaRepository
+    meta_cleanups: SqlaMetaCleanupRepository
+    meta_states: SqlaMetaLoginStateRepository
+    meta_deletions: SqlaMetaDeletionRepository
+    alerts: SqlaOwnerAlertRepository
     webhooks: SqlaWebhookInbox
     contacts: SqlaContactBook
     messages: SqlaMessageLog

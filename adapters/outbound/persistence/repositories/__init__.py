@@ -10,8 +10,12 @@ from .customers import SqlaCustomerRepository
 from .idempotency import SqlaIdempotencyRepository
 from .messages import SqlaMessageLog
 from .meta import SqlaMetaRepository
+from .meta_cleanups import SqlaMetaCleanupRepository
+from .meta_deletions import SqlaMetaDeletionRepository
+from .meta_login_states import SqlaMetaLoginStateRepository
 from .meta_sync import SqlaMetaSyncRepository
 from .otp import SqlaOtpRepository
+from .owner_alerts import SqlaOwnerAlertRepository
 from .salons import SqlaSalonRepository
 from .schedule import SqlaScheduleRepository
 from .webhooks import SqlaWebhookInbox
@@ -27,9 +31,13 @@ __all__ = [
     "SqlaFunnelRepository",
     "SqlaIdempotencyRepository",
     "SqlaMessageLog",
+    "SqlaMetaCleanupRepository",
+    "SqlaMetaDeletionRepository",
+    "SqlaMetaLoginStateRepository",
     "SqlaMetaRepository",
     "SqlaMetaSyncRepository",
     "SqlaOtpRepository",
+    "SqlaOwnerAlertRepository",
     "SqlaSalonRepository",
     "SqlaScheduleRepository",
     "SqlaWebhookInbox",

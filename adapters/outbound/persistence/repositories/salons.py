@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import RowMapping, exists, insert, select, update
@@ -16,9 +17,12 @@ from ..tables import locations as location_table
 from ..tables import salons
 from ._sql import next_position
 
+# The policy is flattened into columns named as BookingPolicy's fields: mapped from the
+# dataclass, so a new policy field needs its column (table, migration), not an edit here.
+_POLICY_COLUMNS = tuple(f.name for f in fields(BookingPolicy))
+
 
 def _salon_values(salon: Salon) -> dict[str, Any]:
-    policy = salon.policy
     return {
         "id": salon.id,
         "owner_id": salon.owner_id,
@@ -27,12 +31,7 @@ def _salon_values(salon: Salon) -> dict[str, Any]:
         "timezone": salon.timezone,
         "country": salon.country,
         "tier": salon.tier.value,
-        "lead_time_minutes": policy.lead_time_minutes,
-        "horizon_days": policy.horizon_days,
-        "slot_step_minutes": policy.slot_step_minutes,
-        "cancellation_window_hours": policy.cancellation_window_hours,
-        "auto_confirm": policy.auto_confirm,
-        "verify_new_customers": policy.verify_new_customers,
+        **{name: getattr(salon.policy, name) for name in _POLICY_COLUMNS},
         "created_at": salon.created_at,
         "brand_color": salon.branding.color,
         "logo_url": salon.branding.logo_url,
@@ -48,14 +47,7 @@ def _salon(row: RowMapping) -> Salon:
         timezone=row["timezone"],
         country=row["country"],
         tier=Tier(row["tier"]),
-        policy=BookingPolicy(
-            lead_time_minutes=row["lead_time_minutes"],
-            horizon_days=row["horizon_days"],
-            slot_step_minutes=row["slot_step_minutes"],
-            cancellation_window_hours=row["cancellation_window_hours"],
-            auto_confirm=bool(row["auto_confirm"]),
-            verify_new_customers=bool(row["verify_new_customers"]),
-        ),
+        policy=BookingPolicy(**{name: row[name] for name in _POLICY_COLUMNS}),
         created_at=row["created_at"],
         branding=Branding(color=row["brand_color"], logo_url=row["logo_url"]),
     )

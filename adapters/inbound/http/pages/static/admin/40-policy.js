@@ -102,12 +102,14 @@
       SH.wireCopy(SH.$("#booking-page", main));
       var form = SH.$("#settings-form", main);
       SH.onSubmit(form, function (v) {
+        // Every policy field the API answered that the form has; an empty number is left as it
+        // is, except on a field the limits mark optional, where it clears (null).
+        var limits = JSON.parse(document.getElementById("boot").textContent).policy_limits;
         var policy = {};
-        ["lead_time_minutes", "horizon_days", "slot_step_minutes", "cancellation_window_hours"].forEach(function (k) {
-          if (v[k] !== null) policy[k] = v[k];
+        Object.keys(salon.policy).forEach(function (k) {
+          if (!(k in v)) return;
+          if (v[k] !== null || (limits[k] && limits[k].optional)) policy[k] = v[k];
         });
-        policy.auto_confirm = v.auto_confirm;
-        policy.verify_new_customers = v.verify_new_customers;
         var body = { name: v.name, timezone: v.timezone, policy: policy };
         if (salon.tier === "elite") body.branding = { color: v.brand_color || "", logo_url: v.logo_url || "" };
         return SH.api("PATCH", SH.salonPath(), body).then(function (s) {
