@@ -88,6 +88,15 @@ class Consent:
     at: datetime
 
 
+def opted_out(history: Sequence[Consent]) -> set[Channel]:
+    """The channels a customer has opted out of: the last word per channel wins (`history`
+    oldest first)."""
+    latest: dict[Channel, bool] = {}
+    for consent in history:
+        latest[consent.channel] = consent.granted
+    return {channel for channel, granted in latest.items() if not granted}
+
+
 @dataclass(frozen=True, slots=True)
 class OutboundMessage:
     id: str

@@ -20,7 +20,7 @@ from adapters.inbound.http.mounts import sandbox_mount
 from adapters.inbound.http.rate_limits import Throttle, parse_networks
 from adapters.inbound.webhooks.meta_delivery import MetaDeliveryParser
 from adapters.outbound.crypto import AesGcmTokenVault
-from adapters.outbound.messaging.channels import ChannelsCustomerMessenger, LogCustomerMessenger
+from adapters.outbound.messaging.channels import LogCustomerMessenger, RoutedCustomerMessenger
 from adapters.outbound.metrics import PrometheusMetrics
 from adapters.outbound.persistence.database import Database
 from adapters.outbound.system.clock import SystemClock
@@ -176,7 +176,7 @@ def bootstrap(
         messenger = (
             LogCustomerMessenger()
             if settings.messaging == "log"
-            else ChannelsCustomerMessenger(graph, texting.adapter)
+            else RoutedCustomerMessenger(graph, texting.adapter)
         )
     send_messages = SendMessages(
         uow,

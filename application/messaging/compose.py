@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from application.messaging.payloads import CANCEL, RESCHEDULE, Manage, encode
 from application.messaging.refs import MANAGE, BookingRefs
 from application.ports.customer_messenger import Reply
 from domain.booking import Booking, Customer
@@ -14,11 +15,6 @@ from domain.messaging import Purpose
 from domain.salon import Salon
 
 MANAGE_LINK_GRACE = timedelta(days=1)  # a manage link works until a day after the start
-RESCHEDULE, CANCEL = "RESCHEDULE", "CANCEL"
-
-
-def manage_payload(action: str, booking_id: str) -> str:
-    return f"MANAGE:{action}:{booking_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +53,8 @@ class Composer:
         when = local_time(b.start, salon)
         link = self.manage_link(b)
         manage = (
-            Reply("Reschedule", manage_payload(RESCHEDULE, b.id)),
-            Reply("Cancel", manage_payload(CANCEL, b.id)),
+            Reply("Reschedule", encode(Manage(RESCHEDULE, b.id))),
+            Reply("Cancel", encode(Manage(CANCEL, b.id))),
         )
         values = (facts.customer.name, salon.name, service, when, link)
         match purpose:

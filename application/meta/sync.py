@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from application.messaging.assistant import BOOK, wants_assistant
+from application.messaging.assistant import wants_assistant
+from application.messaging.payloads import BOOK
 from application.meta import wording
 from application.meta.config import MetaApp
 from application.meta.sealed import open_sealed

@@ -25,6 +25,8 @@ from application.booking.customers import CustomerDetails
 from application.booking.manage_booking import ByCustomer, ManageBooking
 from application.messaging.assistant import STATE_TTL
 from application.messaging.compose import local_time
+from application.messaging.conversation import Conversation, Step
+from application.messaging.payloads import ChooseTime, encode
 from application.messaging.queue import queue_reply
 from application.ports.clock import Clock
 from application.ports.customer_messenger import Reply
@@ -211,8 +213,10 @@ class MetaAppointments:
         async with self._uow(write=True) as uow:
             if customer_asked:
                 # Tapping one of the offered times books it through the assistant's time step.
-                state = {"service": service_id, "step": "time", "offer": "meta_appointment"}
-                await uow.contacts.save_assistant(thread.contact.id, state, now + STATE_TTL)
+                state = Conversation(Step.TIME, service=service_id, offer="meta_appointment")
+                await uow.contacts.save_assistant(
+                    thread.contact.id, state.to_json(), now + STATE_TTL
+                )
                 await self._offer(uow, event, thread, when, options, now)
             await uow.alerts.add_alert(
                 OwnerAlert(
@@ -255,7 +259,7 @@ class MetaAppointments:
             key=f"reply:{event.id}:0",
             purpose=Purpose.SLOT_TAKEN,
             quick_replies=[
-                Reply(local_time(s.start, salon)[:20], f"TIME:{s.start.isoformat()}")
+                Reply(local_time(s.start, salon)[:20], encode(ChooseTime.of(s.start)))
                 for s in options
             ],
         )

@@ -18,7 +18,7 @@ from application.meta_errors import (
     MetaRateLimited,
     MetaTokenInvalid,
 )
-from application.ports.customer_messenger import DeliveryFailed, Outgoing
+from application.ports.customer_messenger import CustomerMessenger, DeliveryFailed, Outgoing
 from application.ports.meta_graph import MetaGraph, QuickReply
 from application.ports.text_messages import SMS, WHATSAPP, TextMessageError, TextMessageSender
 from domain.messaging import Channel
@@ -27,7 +27,11 @@ log = logging.getLogger(__name__)
 CARRIER_OPT_OUT = 21610  # Twilio: the recipient replied STOP
 
 
-class ChannelsCustomerMessenger:
+class RoutedCustomerMessenger(CustomerMessenger):
+    """Sends each message by the channel it names: Messenger, Instagram and Utility Messages
+    through Meta's Send API, WhatsApp and SMS through the text sender (none: refused, permanent).
+    """
+
     def __init__(self, graph: MetaGraph, texts: TextMessageSender | None) -> None:
         self._graph, self._texts = graph, texts
 
@@ -81,7 +85,7 @@ class ChannelsCustomerMessenger:
         return receipt.provider_id
 
 
-class LogCustomerMessenger:
+class LogCustomerMessenger(CustomerMessenger):
     """Writes each message to the log instead of sending it (SALONHUB_MESSAGING=log): for a
     staging copy that must never reach real customers."""
 

@@ -1,0 +1,232 @@
+"""Fixtures of the contract suites. Each section belongs to one port; add new sections below."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from adapters.outbound.memory.text_messages import InMemoryTextMessageSender
+from adapters.outbound.messaging.channels import LogCustomerMessenger, RoutedCustomerMessenger
+from adapters.outbound.meta.client import HttpxMetaGraph
+from adapters.outbound.texting import TwilioTextMessageSender
+from domain.messaging import Channel
+from entrypoints.meta_sandbox import DEFAULT_APP_ID, DEFAULT_APP_SECRET, create_sandbox_app
+from entrypoints.texting_sandbox import (
+    DEFAULT_ACCOUNT_SID,
+    DEFAULT_AUTH_TOKEN,
+    DEFAULT_SMS_FROM,
+    DEFAULT_WHATSAPP_FROM,
+    create_texting_sandbox_app,
+)
+
+from ..integration.meta_sandbox_fixtures import app_in_thread
+from .messaging_harness import (
+    Addresses,
+    Delivered,
+    MessengerCase,
+    RefusingMessengerCase,
+    TextCase,
+)
+
+# --- messaging: CustomerMessenger and TextMessageSender, over every adapter ---
+#
+# The httpx adapters run against the Meta and texting sandboxes served by uvicorn over real
+# HTTP (as in tests/integration), reset before each test; what reached the customer is read
+# back from the sandbox's control API. The log and in-memory adapters are read from their log.
+
+PHONE = "+919876543210"
+CUSTOMER = "riya"  # a seeded customer of the Meta sandbox
+
+
+@pytest.fixture(scope="session")
+def meta_sandbox_url() -> Iterator[str]:
+    with app_in_thread(create_sandbox_app(), "Meta sandbox") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def texting_sandbox_url() -> Iterator[str]:
+    with app_in_thread(create_texting_sandbox_app(), "texting sandbox") as url:
+        yield url
+
+
+@pytest.fixture
+def meta_control(meta_sandbox_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=meta_sandbox_url, timeout=10) as client:
+        assert client.post("/_sandbox/reset").status_code == 200
+        yield client
+
+
+@pytest.fixture
+def texting_control(texting_sandbox_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=texting_sandbox_url, timeout=10) as client:
+        assert client.post("/_sandbox/reset").status_code == 200
+        yield client
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient() as client:
+        yield client
+
+
+def _twilio(http: httpx.AsyncClient, url: str) -> TwilioTextMessageSender:
+    return TwilioTextMessageSender(
+        http,
+        base_url=url,
+        account_sid=DEFAULT_ACCOUNT_SID,
+        auth_token=DEFAULT_AUTH_TOKEN,
+        sms_from=DEFAULT_SMS_FROM,
+        whatsapp_from=DEFAULT_WHATSAPP_FROM,
+    )
+
+
+def _texts_received(control: httpx.Client) -> list[tuple[str, str, str, str]]:
+    got = control.get("/_sandbox/messages").json()["messages"]
+    return [
+        (m["channel"], str(m["to"]).removeprefix("whatsapp:"), m["body"], m["sid"]) for m in got
+    ]
+
+
+def _text_outage(control: httpx.Client) -> None:
+    assert control.post("/_sandbox/failures", json={"status": 503, "times": 1}).status_code == 200
+
+
+def _carrier_stop(control: httpx.Client, phone: str) -> None:
+    assert control.post("/_sandbox/opt-outs", json={"phone": phone}).status_code == 201
+
+
+@pytest.fixture(params=["twilio", "memory"])
+def text_case(request: pytest.FixtureRequest) -> TextCase:
+    if request.param == "memory":
+        memory = InMemoryTextMessageSender()
+        return TextCase(
+            "memory",
+            memory,
+            lambda: list(memory.sent),
+            lambda: memory.fail_next(1, permanent=False),
+            lambda phone: memory.fail_next(1, permanent=True, code=21610),
+        )
+    control: httpx.Client = request.getfixturevalue("texting_control")
+    url: str = request.getfixturevalue("texting_sandbox_url")
+    http: httpx.AsyncClient = request.getfixturevalue("http")
+    return TextCase(
+        "twilio",
+        _twilio(http, url),
+        lambda: _texts_received(control),
+        lambda: _text_outage(control),
+        lambda phone: _carrier_stop(control, phone),
+    )
+
+
+def _meta_addresses(meta: httpx.Client) -> Addresses:
+    page = meta.get("/_sandbox/seed").json()["pages"][0]
+    assert page["instagram_business_account"] is not None
+    return Addresses(
+        page_id=page["id"],
+        page_token=page["access_token"],
+        psid="7100000000000001",  # riya on that Page
+        igsid="1780000000000001",  # riya on its Instagram account
+        phone=PHONE,
+    )
+
+
+def _sent_by_meta(meta: httpx.Client) -> list[Delivered]:
+    found = []
+    for m in meta.get("/_sandbox/sent").json()["messages"]:
+        body: dict[str, Any] = m["message"]
+        utility = m["messaging_type"] == "UTILITY"
+        found.append(
+            Delivered(
+                Channel.UTILITY if utility else Channel(m["platform"]),
+                m["recipient_id"],
+                None if utility else body.get("text"),
+                tuple(q["payload"] for q in body.get("quick_replies") or []),
+                m["message_id"],
+                m["tag"],
+            )
+        )
+    return found
+
+
+def _routed(request: pytest.FixtureRequest) -> RefusingMessengerCase:
+    meta: httpx.Client = request.getfixturevalue("meta_control")
+    texts: httpx.Client = request.getfixturevalue("texting_control")
+    http: httpx.AsyncClient = request.getfixturevalue("http")
+
+    async def no_sleep(_: float) -> None:
+        return None
+
+    graph = HttpxMetaGraph(
+        http,
+        base_url=request.getfixturevalue("meta_sandbox_url"),
+        app_id=DEFAULT_APP_ID,
+        app_secret=DEFAULT_APP_SECRET,
+        sleep=no_sleep,
+    )
+    to = _meta_addresses(meta)
+    texter = _twilio(http, request.getfixturevalue("texting_sandbox_url"))
+
+    def delivered() -> list[Delivered]:
+        by_text = [
+            Delivered(Channel(channel), phone, body, (), sid)
+            for channel, phone, body, sid in _texts_received(texts)
+        ]
+        return _sent_by_meta(meta) + by_text
+
+    def open_window() -> None:
+        for platform in ("messenger", "instagram"):
+            r = meta.post(
+                "/_sandbox/phone",
+                json={"page_id": to.page_id, "customer": CUSTOMER, "platform": platform},
+            )
+            assert r.status_code == 200, r.text
+
+    def meta_outage() -> None:
+        r = meta.post("/_sandbox/failures", json={"kind": "server_error", "status": 503})
+        assert r.status_code == 201, r.text
+
+    return RefusingMessengerCase(
+        "routed",
+        RoutedCustomerMessenger(graph, texter),
+        delivered,
+        to,
+        open_window,
+        meta_outage,
+        lambda: _text_outage(texts),
+        lambda phone: _carrier_stop(texts, phone),
+    )
+
+
+def _logged() -> MessengerCase:
+    log = LogCustomerMessenger()
+    to = Addresses("page-1", "page-token", "psid-1", "igsid-1", PHONE)
+
+    def delivered() -> list[Delivered]:
+        return [
+            Delivered(
+                m.channel,
+                m.to,
+                None if m.channel is Channel.UTILITY else m.text,
+                tuple(r.payload for r in m.quick_replies),
+                None,
+            )
+            for m in log.sent
+        ]
+
+    return MessengerCase("log", log, delivered, to, lambda: None)
+
+
+@pytest.fixture(params=["routed", "log"])
+def messenger_case(request: pytest.FixtureRequest) -> MessengerCase:
+    return _routed(request) if request.param == "routed" else _logged()
+
+
+@pytest.fixture(params=["routed"])
+def refusing_case(request: pytest.FixtureRequest) -> RefusingMessengerCase:
+    """Every adapter that reaches a provider (the log adapter sends nothing, so nothing can
+    refuse it)."""
+    return _routed(request)
