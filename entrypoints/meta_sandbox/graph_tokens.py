@@ -6,16 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from .fields import parse_fields, project
-from .graph_auth import GraphAuth
 from .graph_errors import GraphError, Reply
+from .graph_pages import PageEndpoints
 from .state import LONG_LIVED_SECONDS, SHORT_LIVED_SECONDS
 
 
-class TokenEndpoints(GraphAuth):
+class TokenEndpoints(PageEndpoints):
     """The OAuth side of Graph (`me` with a Page token answers the Page's node)."""
-
-    def node(self, object_id: str, query: Mapping[str, str]) -> Reply:
-        raise NotImplementedError  # PageEndpoints.node
 
     def access_token(self, query: Mapping[str, str]) -> Reply:
         s = self.state
