@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import base64
+import secrets
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 import httpx
 import pytest
 
+from adapters.outbound.crypto import AesGcmTokenVault
 from adapters.outbound.memory.text_messages import InMemoryTextMessageSender
+from adapters.outbound.memory.token_vault import InMemoryTokenVault
 from adapters.outbound.messaging.channels import LogCustomerMessenger, RoutedCustomerMessenger
 from adapters.outbound.meta.client import HttpxMetaGraph
 from adapters.outbound.texting import TwilioTextMessageSender
+from application.ports.token_vault import TokenVault
 from domain.messaging import Channel
 from entrypoints.meta_sandbox import DEFAULT_APP_ID, DEFAULT_APP_SECRET, create_sandbox_app
 from entrypoints.texting_sandbox import (
@@ -30,6 +35,7 @@ from .messaging_harness import (
     RefusingMessengerCase,
     TextCase,
 )
+from .token_vault_harness import VaultCase
 
 # --- messaging: CustomerMessenger and TextMessageSender, over every adapter ---
 #
@@ -230,3 +236,46 @@ def refusing_case(request: pytest.FixtureRequest) -> RefusingMessengerCase:
     """Every adapter that reaches a provider (the log adapter sends nothing, so nothing can
     refuse it)."""
     return _routed(request)
+
+
+# --- token vault: TokenVault, over every adapter ---
+
+
+def _aes_gcm_case() -> VaultCase:
+    keys: dict[str, bytes] = {}
+
+    def with_ring(names: Sequence[str]) -> TokenVault:
+        return AesGcmTokenVault([keys.setdefault(n, secrets.token_bytes(32)) for n in names])
+
+    def key_material() -> list[str]:
+        return [
+            spelling
+            for key in keys.values()
+            for spelling in (
+                key.hex(),
+                base64.b64encode(key).decode(),
+                base64.urlsafe_b64encode(key).decode().rstrip("="),
+                repr(key),
+            )
+        ]
+
+    return VaultCase("aes_gcm", with_ring, key_material)
+
+
+def _memory_case() -> VaultCase:
+    vault = InMemoryTokenVault()
+
+    def with_ring(names: Sequence[str]) -> TokenVault:
+        vault.keys = list(names)  # its handles open only in the instance that made them
+        return vault
+
+    # The fake's keys are labels, not secrets: it holds plaintexts, not key material.
+    return VaultCase("memory", with_ring, list)
+
+
+@pytest.fixture(params=["aes_gcm", "memory"])
+def vault_case(request: pytest.FixtureRequest) -> VaultCase:
+    return _aes_gcm_case() if request.param == "aes_gcm" else _memory_case()
+
+
+# --- end token vault ---
