@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+import base64
+import secrets
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
+import dramatiq
 import httpx
 import pytest
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.middleware import AgeLimit, AsyncIO, Retries, ShutdownNotifications
 
+from adapters.inbound.workers.dramatiq_actors import declare_actors
+from adapters.outbound.crypto import AesGcmTokenVault
 from adapters.outbound.memory.text_messages import InMemoryTextMessageSender
+from adapters.outbound.memory.token_vault import InMemoryTokenVault
 from adapters.outbound.messaging.channels import LogCustomerMessenger, RoutedCustomerMessenger
 from adapters.outbound.meta.client import HttpxMetaGraph
+from adapters.outbound.queue.dramatiq_queue import QUEUE_NAME, DramatiqJobQueue
+from adapters.outbound.queue.in_process import InProcessJobQueue
 from adapters.outbound.texting import TwilioTextMessageSender
+from application.ports.token_vault import TokenVault
 from domain.messaging import Channel
 from entrypoints.meta_sandbox import DEFAULT_APP_ID, DEFAULT_APP_SECRET, create_sandbox_app
 from entrypoints.texting_sandbox import (
@@ -23,6 +35,7 @@ from entrypoints.texting_sandbox import (
 )
 
 from ..integration.meta_sandbox_fixtures import app_in_thread
+from .job_queue_harness import QueueCase, RecordingRunner
 from .messaging_harness import (
     Addresses,
     Delivered,
@@ -30,6 +43,7 @@ from .messaging_harness import (
     RefusingMessengerCase,
     TextCase,
 )
+from .token_vault_harness import VaultCase
 
 # --- messaging: CustomerMessenger and TextMessageSender, over every adapter ---
 #
@@ -230,3 +244,90 @@ def refusing_case(request: pytest.FixtureRequest) -> RefusingMessengerCase:
     """Every adapter that reaches a provider (the log adapter sends nothing, so nothing can
     refuse it)."""
     return _routed(request)
+
+
+# --- job queue: JobQueue, over every adapter ---
+#
+# Dramatiq runs as in production, on the real Redis: the queue enqueues by actor name on a
+# broker that declares no actors (as `serve` does); a Dramatiq worker on a second broker
+# declares the actors (as `salonhub worker` does) and runs them. Both use the test's own
+# Redis namespace. In-process jobs run on this test's event loop.
+
+
+def _dramatiq_broker(redis_url: str, namespace: str) -> RedisBroker:
+    """As entrypoints/broker.py builds it, in the test's namespace and without retries."""
+    return RedisBroker(  # type: ignore[no-untyped-call]
+        url=redis_url,
+        namespace=namespace,
+        middleware=[AgeLimit(), ShutdownNotifications(), Retries(max_retries=0), AsyncIO()],
+    )
+
+
+@pytest.fixture(params=[pytest.param("dramatiq", marks=pytest.mark.redis), "in_process"])
+async def queue_case(request: pytest.FixtureRequest) -> AsyncIterator[QueueCase]:
+    runner = RecordingRunner()
+    if request.param == "in_process":
+        in_process = InProcessJobQueue(runner)
+        yield QueueCase("in_process", in_process, runner, runs_here=True)
+        runner.release()
+        await in_process.drain()
+        return
+    redis_url: str = request.getfixturevalue("redis_url")
+    namespace = request.getfixturevalue("redis_prefix").rstrip(":")
+    sender, consumer = (_dramatiq_broker(redis_url, namespace) for _ in range(2))
+    declare_actors(consumer, runner, queue_name=QUEUE_NAME, max_retries=0)
+    worker = dramatiq.Worker(consumer, worker_threads=2, worker_timeout=100)
+    worker.start()
+    try:
+        yield QueueCase("dramatiq", DramatiqJobQueue(sender), runner, runs_here=False)
+    finally:
+        runner.release()
+        await asyncio.to_thread(worker.stop)
+        sender.close()
+        consumer.close()
+
+
+# --- end job queue ---
+
+
+# --- token vault: TokenVault, over every adapter ---
+
+
+def _aes_gcm_case() -> VaultCase:
+    keys: dict[str, bytes] = {}
+
+    def with_ring(names: Sequence[str]) -> TokenVault:
+        return AesGcmTokenVault([keys.setdefault(n, secrets.token_bytes(32)) for n in names])
+
+    def key_material() -> list[str]:
+        return [
+            spelling
+            for key in keys.values()
+            for spelling in (
+                key.hex(),
+                base64.b64encode(key).decode(),
+                base64.urlsafe_b64encode(key).decode().rstrip("="),
+                repr(key),
+            )
+        ]
+
+    return VaultCase("aes_gcm", with_ring, key_material)
+
+
+def _memory_case() -> VaultCase:
+    vault = InMemoryTokenVault()
+
+    def with_ring(names: Sequence[str]) -> TokenVault:
+        vault.keys = list(names)  # its handles open only in the instance that made them
+        return vault
+
+    # The fake's keys are labels, not secrets: it holds plaintexts, not key material.
+    return VaultCase("memory", with_ring, list)
+
+
+@pytest.fixture(params=["aes_gcm", "memory"])
+def vault_case(request: pytest.FixtureRequest) -> VaultCase:
+    return _aes_gcm_case() if request.param == "aes_gcm" else _memory_case()
+
+
+# --- end token vault ---

@@ -33,6 +33,7 @@ class InMemoryTokenVault(TokenVault):
 
     def encrypt(self, plaintext: str, *, context: str) -> str:
         _check_context(context)
+        _check_utf8(plaintext, "plaintext")
         handle = f"mem.{self.keys[0]}.{next(self._counter)}"
         self._entries[handle] = _Entry(self.keys[0], context, plaintext)
         return handle
@@ -67,3 +68,12 @@ class InMemoryTokenVault(TokenVault):
 def _check_context(context: str) -> None:
     if not context:
         raise ValueError("a token vault context must not be empty")
+    _check_utf8(context, "context")
+
+
+def _check_utf8(text: str, what: str) -> None:
+    """As the real vault: text it could not encode is refused, without quoting it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"the {what} is not encodable as UTF-8") from None
