@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from adapters.outbound.memory.otp_sender import InMemoryOtpSender
 from adapters.outbound.memory.text_messages import InMemoryTextMessageSender
 from adapters.outbound.messaging.channels import LogCustomerMessenger, RoutedCustomerMessenger
 from adapters.outbound.meta.client import HttpxMetaGraph
+from adapters.outbound.persistence import Database
+from adapters.outbound.persistence.otp_sender import SqlaOtpSender
 from adapters.outbound.texting import TwilioTextMessageSender
+from adapters.outbound.texting.otp import TextOtpSender
 from domain.messaging import Channel
 from entrypoints.meta_sandbox import DEFAULT_APP_ID, DEFAULT_APP_SECRET, create_sandbox_app
 from entrypoints.texting_sandbox import (
@@ -27,6 +32,7 @@ from .messaging_harness import (
     Addresses,
     Delivered,
     MessengerCase,
+    OtpCase,
     RefusingMessengerCase,
     TextCase,
 )
@@ -230,3 +236,39 @@ def refusing_case(request: pytest.FixtureRequest) -> RefusingMessengerCase:
     """Every adapter that reaches a provider (the log adapter sends nothing, so nothing can
     refuse it)."""
     return _routed(request)
+
+
+@pytest.fixture
+async def sqla_otp_sender(sqlite_db_url: str) -> AsyncIterator[SqlaOtpSender]:
+    database = Database.connect(sqlite_db_url)
+    try:
+        yield SqlaOtpSender(database)
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture(params=["memory", "sqla", "text"])
+def otp_case(request: pytest.FixtureRequest) -> OtpCase:
+    if request.param == "memory":
+        memory = InMemoryOtpSender()
+
+        async def kept(salon_id: str, phone: str) -> list[str]:
+            return [c for s, p, c in memory.sent if (s, p) == (salon_id, phone)]
+
+        return OtpCase("memory", memory, kept, None)
+    if request.param == "sqla":
+        inbox: SqlaOtpSender = request.getfixturevalue("sqla_otp_sender")
+
+        async def stored(salon_id: str, phone: str) -> list[str]:
+            return [r["code"] for r in reversed(await inbox.recent(salon_id, phone))]
+
+        return OtpCase("sqla", inbox, stored, None)
+    control: httpx.Client = request.getfixturevalue("texting_control")
+    url: str = request.getfixturevalue("texting_sandbox_url")
+    texts = TextOtpSender(_twilio(request.getfixturevalue("http"), url))
+
+    async def texted(salon_id: str, phone: str) -> list[str]:
+        bodies = [body for _, to, body, _ in _texts_received(control) if to == phone]
+        return [m for body in bodies for m in re.findall(r"\b\d{6}\b", body)]
+
+    return OtpCase("text", texts, texted, lambda: _text_outage(control))
