@@ -42,3 +42,30 @@ class OtpGrant:
     salon_id: str
     phone: str
     expires_at: datetime
+
+
+MAX_SEND_ATTEMPTS = 3
+SEND_RETRY_DELAY = timedelta(seconds=5)
+
+
+@dataclass(frozen=True, slots=True)
+class OtpDelivery:
+    """A code waiting to be texted: written in the transaction that made its challenge and
+    sent by a worker after commit (the outbox rule). Removed when taken for sending."""
+
+    id: str
+    salon_id: str
+    phone: str
+    code: str
+    due_at: datetime
+    expires_at: datetime  # the challenge's: an expired code is never sent
+    attempts: int = 0
+
+    def after_failed_send(self, now: datetime) -> OtpDelivery | None:
+        """The retry after a transient failure (5 s, then 10 s), or None once it is pointless:
+        attempts used up, or the code would expire before it arrives."""
+        attempts = self.attempts + 1
+        due = now + SEND_RETRY_DELAY * 2 ** (attempts - 1)
+        if attempts >= MAX_SEND_ATTEMPTS or due >= self.expires_at:
+            return None
+        return replace(self, attempts=attempts, due_at=due)

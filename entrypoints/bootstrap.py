@@ -70,6 +70,7 @@ from application.ports.token_vault import TokenVault
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.salons.manage_salon import ManageSalon, SetTier
 from application.use_cases import UseCases
+from application.verification.send_codes import SendOtpCodes
 from application.verification.verify_phone import PhoneVerification
 from application.webhooks.process import WebhookProcessor
 from application.webhooks.receive import ReceiveWebhook
@@ -195,7 +196,8 @@ def bootstrap(
         uow, clock, event_handlers, lease=timedelta(seconds=settings.lease_s)
     )
     meta_sync = SyncMeta(uow, clock, graph, vault, meta_app, metrics)
-    jobs = JobRunner(webhook_events, send_messages, meta_sync)
+    otp_codes = SendOtpCodes(uow, clock, otp_sender)
+    jobs = JobRunner(webhook_events, send_messages, meta_sync, otp_codes)
     if job_queue is None:
         job_queue = infrastructure.job_queue(settings, jobs)
     use_cases = UseCases(
@@ -211,7 +213,7 @@ def bootstrap(
         book=book,
         manage_booking=manage_booking,
         salon_bookings=SalonBookings(uow, clock, phones, metrics),
-        phone_verification=PhoneVerification(uow, clock, phones, otp_sender, settings.secret_key),
+        phone_verification=PhoneVerification(uow, clock, phones, wakeup, settings.secret_key),
         audit=AuditQuery(uow),
         meta_login=MetaLogin(
             uow, clock, graph, vault, meta_app, StateSigner(settings.secret_key), connect_page
@@ -251,6 +253,7 @@ def bootstrap(
             send_messages,
             job_queue,
             meta_sync=meta_sync,
+            otp_codes=otp_codes,
             webhooks_in_batches=settings.workers == "inprocess",
         ),
         jobs=jobs,

@@ -15,7 +15,7 @@ from adapters.outbound.health import RedisPing
 from adapters.outbound.memory import InMemoryUnitOfWorkFactory
 from adapters.outbound.memory.otp_sender import InMemoryOtpSender
 from adapters.outbound.persistence.database import Database
-from adapters.outbound.persistence.otp_outbox import SqlaOtpOutbox
+from adapters.outbound.persistence.otp_sender import SqlaOtpSender
 from adapters.outbound.queue.in_process import InProcessJobQueue
 from adapters.outbound.ratelimit import InMemoryRateLimiter, RedisRateLimiter
 from adapters.outbound.texting.otp import TextOtpSender
@@ -76,7 +76,7 @@ def otp_sender(
         return TextOtpSender(texts), []
     if database is None:
         return InMemoryOtpSender(), []
-    outbox = SqlaOtpOutbox(database)
+    outbox = SqlaOtpSender(database)
     routes: list[ControllerRouterHandler] = []
     if settings.embedded:
         routes.append(dev_otp_outbox_route(outbox.recent))

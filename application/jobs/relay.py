@@ -15,7 +15,14 @@ from collections.abc import Callable
 
 from application.messaging.dispatch import SendMessages
 from application.meta.sync import SyncMeta
-from application.ports.job_queue import PROCESS_WEBHOOK_EVENT, SEND_MESSAGE, SYNC_META, JobQueue
+from application.ports.job_queue import (
+    PROCESS_WEBHOOK_EVENT,
+    SEND_MESSAGE,
+    SEND_OTP,
+    SYNC_META,
+    JobQueue,
+)
+from application.verification.send_codes import SendOtpCodes
 from application.webhooks.process import WebhookProcessor
 
 REDISPATCH_AFTER_S = 30.0  # a dispatched id still due after this is dispatched again
@@ -27,8 +34,10 @@ class JobRunner:
         webhooks: WebhookProcessor,
         messages: SendMessages,
         meta_sync: SyncMeta | None = None,
+        otp_codes: SendOtpCodes | None = None,
     ) -> None:
         self._webhooks, self._messages, self._meta_sync = webhooks, messages, meta_sync
+        self._otp_codes = otp_codes
 
     async def run(self, kind: str, subject_id: str) -> str:
         if kind == PROCESS_WEBHOOK_EVENT:
@@ -37,6 +46,8 @@ class JobRunner:
             return await self._messages.send(subject_id)
         if kind == SYNC_META and self._meta_sync is not None:
             return await self._meta_sync.sync(subject_id)
+        if kind == SEND_OTP and self._otp_codes is not None:
+            return await self._otp_codes.send(subject_id)
         raise ValueError(f"unknown job kind {kind!r}")
 
 
@@ -48,6 +59,7 @@ class OutboxRelay:
         queue: JobQueue,
         *,
         meta_sync: SyncMeta | None = None,
+        otp_codes: SendOtpCodes | None = None,
         redispatch_after: float = REDISPATCH_AFTER_S,
         monotonic: Callable[[], float] = time.monotonic,
         webhooks_in_batches: bool = False,
@@ -56,7 +68,7 @@ class OutboxRelay:
         # In-process mode: webhook events are handled right here, a batch per claim and
         # settle (one writer lock each), instead of one job per event.
         self._batches = webhooks_in_batches
-        self._meta_sync = meta_sync
+        self._meta_sync, self._otp_codes = meta_sync, otp_codes
         self._after, self._monotonic = redispatch_after, monotonic
         self._sent: dict[tuple[str, str], float] = {}
 
@@ -65,6 +77,8 @@ class OutboxRelay:
         now = self._monotonic()
         self._sent = {k: t for k, t in self._sent.items() if now - t < self._after}
         due: list[tuple[str, str]] = []
+        if self._otp_codes is not None:  # first: a customer is waiting for the code
+            due += [(SEND_OTP, i) for i in await self._otp_codes.due_ids(limit)]
         if self._batches:
             await self._webhooks.run_due(limit)
         else:

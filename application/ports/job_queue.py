@@ -6,7 +6,8 @@ from typing import Protocol
 PROCESS_WEBHOOK_EVENT = "process_webhook_event"
 SEND_MESSAGE = "send_message"
 SYNC_META = "sync_meta"
-JOBS = (PROCESS_WEBHOOK_EVENT, SEND_MESSAGE, SYNC_META)
+SEND_OTP = "send_otp"
+JOBS = (PROCESS_WEBHOOK_EVENT, SEND_MESSAGE, SYNC_META, SEND_OTP)
 
 
 class JobQueue(Protocol):

@@ -1,7 +1,8 @@
 """Phone verification for new customers: send a 6-digit code, check it, grant one booking.
 
 Codes are stored as keyed hashes, live 10 minutes; 5 wrong tries lock the phone for 15 minutes.
-The code is sent only after its transaction commits.
+The code is written to the OTP outbox in the challenge's transaction and texted by a worker
+after commit (`send_codes.py`); the relay is woken so the text leaves at once.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ import math
 import secrets
 from datetime import datetime
 
+from application.jobs.wakeup import Wakeup
 from application.ports.clock import Clock
-from application.ports.otp_sender import OtpSender
 from application.ports.phone_numbers import PhoneNumbers
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.security import hash_secret, new_secret
+from application.security import hash_secret, new_id, new_secret
 from application.tenancy import public_salon
 from domain.errors import RateLimited, ValidationFailed
-from domain.otp import CODE_TTL, GRANT_TTL, OtpChallenge, OtpGrant
+from domain.otp import CODE_TTL, GRANT_TTL, OtpChallenge, OtpDelivery, OtpGrant
 
 
 def _retry_after(until: datetime, now: datetime) -> int:
@@ -32,11 +33,11 @@ class PhoneVerification:
         uow: UnitOfWorkFactory,
         clock: Clock,
         phones: PhoneNumbers,
-        sender: OtpSender,
+        wakeup: Wakeup,
         secret_key: bytes,
     ) -> None:
         self._uow, self._clock, self._phones = uow, clock, phones
-        self._sender, self._key = sender, secret_key
+        self._wakeup, self._key = wakeup, secret_key
 
     def _hash(self, salon_id: str, phone: str, code: str) -> str:
         message = f"{salon_id}|{phone}|{code}".encode()
@@ -71,8 +72,18 @@ class PhoneVerification:
                     locked_until=None,
                 )
             )
+            await uow.otp.add_delivery(
+                OtpDelivery(
+                    id=new_id(),
+                    salon_id=salon_id,
+                    phone=phone,
+                    code=code,
+                    due_at=now,
+                    expires_at=now + CODE_TTL,
+                )
+            )
             await uow.commit()
-        await self._sender.send(salon_id, phone, code)
+        self._wakeup.notify()
 
     async def verify(self, salon_id: str, raw_phone: str, code: str) -> str:
         """An otp_token good for one booking within 30 minutes."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import re
 import secrets
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
@@ -16,13 +17,17 @@ from dramatiq.middleware import AgeLimit, AsyncIO, Retries, ShutdownNotification
 
 from adapters.inbound.workers.dramatiq_actors import declare_actors
 from adapters.outbound.crypto import AesGcmTokenVault
+from adapters.outbound.memory.otp_sender import InMemoryOtpSender
 from adapters.outbound.memory.text_messages import InMemoryTextMessageSender
 from adapters.outbound.memory.token_vault import InMemoryTokenVault
 from adapters.outbound.messaging.channels import LogCustomerMessenger, RoutedCustomerMessenger
 from adapters.outbound.meta.client import HttpxMetaGraph
+from adapters.outbound.persistence import Database
+from adapters.outbound.persistence.otp_sender import SqlaOtpSender
 from adapters.outbound.queue.dramatiq_queue import QUEUE_NAME, DramatiqJobQueue
 from adapters.outbound.queue.in_process import InProcessJobQueue
 from adapters.outbound.texting import TwilioTextMessageSender
+from adapters.outbound.texting.otp import TextOtpSender
 from application.ports.token_vault import TokenVault
 from domain.messaging import Channel
 from entrypoints.meta_sandbox import DEFAULT_APP_ID, DEFAULT_APP_SECRET, create_sandbox_app
@@ -40,6 +45,7 @@ from .messaging_harness import (
     Addresses,
     Delivered,
     MessengerCase,
+    OtpCase,
     RefusingMessengerCase,
     TextCase,
 )
@@ -331,3 +337,37 @@ def vault_case(request: pytest.FixtureRequest) -> VaultCase:
 
 
 # --- end token vault ---
+@pytest.fixture
+async def sqla_otp_sender(sqlite_db_url: str) -> AsyncIterator[SqlaOtpSender]:
+    database = Database.connect(sqlite_db_url)
+    try:
+        yield SqlaOtpSender(database)
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture(params=["memory", "sqla", "text"])
+def otp_case(request: pytest.FixtureRequest) -> OtpCase:
+    if request.param == "memory":
+        memory = InMemoryOtpSender()
+
+        async def kept(salon_id: str, phone: str) -> list[str]:
+            return [c for s, p, c in memory.sent if (s, p) == (salon_id, phone)]
+
+        return OtpCase("memory", memory, kept, None)
+    if request.param == "sqla":
+        inbox: SqlaOtpSender = request.getfixturevalue("sqla_otp_sender")
+
+        async def stored(salon_id: str, phone: str) -> list[str]:
+            return [r["code"] for r in reversed(await inbox.recent(salon_id, phone))]
+
+        return OtpCase("sqla", inbox, stored, None)
+    control: httpx.Client = request.getfixturevalue("texting_control")
+    url: str = request.getfixturevalue("texting_sandbox_url")
+    texts = TextOtpSender(_twilio(request.getfixturevalue("http"), url))
+
+    async def texted(salon_id: str, phone: str) -> list[str]:
+        bodies = [body for _, to, body, _ in _texts_received(control) if to == phone]
+        return [m for body in bodies for m in re.findall(r"\b\d{6}\b", body)]
+
+    return OtpCase("text", texts, texted, lambda: _text_outage(control))

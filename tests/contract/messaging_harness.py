@@ -6,10 +6,11 @@ Built by the fixtures in conftest.py; the test modules use only these types.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from application.ports.customer_messenger import CustomerMessenger
+from application.ports.otp_sender import OtpSender
 from application.ports.text_messages import TextMessageSender
 from domain.messaging import Channel
 
@@ -63,3 +64,13 @@ class TextCase:
     delivered: Callable[[], list[tuple[str, str, str, str]]]  # (channel, to, body, provider id)
     outage: Callable[[], None]  # the next send fails transiently
     carrier_stop: Callable[[str], None]  # the phone replied STOP to the provider
+
+
+@dataclass(frozen=True, slots=True)
+class OtpCase:
+    """An OtpSender and the codes that reached a phone (the phone's inbox), oldest first."""
+
+    name: str
+    sender: OtpSender
+    received: Callable[[str, str], Awaitable[list[str]]]  # (salon id, phone) -> codes
+    outage: Callable[[], None] | None  # the next send fails transiently; None: cannot fail

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.integration.servers import SalonFixture, make_salon
+from tests.integration.servers import SalonFixture, make_salon, texted_codes
 
 from .conftest import SCREENSHOTS, Server, axe_violations, new_page, snap
 
@@ -68,9 +68,7 @@ def slot_button(page: Page, start: str) -> Any:
 
 
 def otp_code(api: httpx.Client, salon_id: str, phone: str) -> str:
-    r = api.get("/api/dev/otp-outbox", params={"salon_id": salon_id, "phone": phone})
-    assert r.status_code == 200, r.text
-    return str(r.json()["items"][0]["code"])
+    return texted_codes(api, salon_id, phone)[0]["code"]
 
 
 def test_a_customer_from_instagram_books_around_a_taken_slot_and_reschedules(

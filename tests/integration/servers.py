@@ -197,3 +197,19 @@ def booking_body(
         "customer": {"name": "Riya", "phone": phone},
         **extra,
     }
+
+
+def texted_codes(
+    client: httpx.Client, salon_id: str, phone: str | None = None, *, timeout: float = 5.0
+) -> list[dict[str, str]]:
+    """The embedded server's dev inbox of texted codes (newest first), once one has arrived:
+    codes leave through the OTP outbox after the request's commit, a moment later."""
+    params = {"salon_id": salon_id} | ({"phone": phone} if phone else {})
+    deadline = time.monotonic() + timeout
+    while True:
+        r = client.get("/api/dev/otp-outbox", params=params)
+        assert r.status_code == 200, r.text
+        items: list[dict[str, str]] = r.json()["items"]
+        if items or time.monotonic() > deadline:
+            return items
+        time.sleep(0.02)

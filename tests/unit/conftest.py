@@ -12,7 +12,7 @@ from adapters.outbound.memory.otp_sender import InMemoryOtpSender
 from application.actor import Actor
 from application.use_cases import UseCases
 from domain.schedule import WeeklyInterval
-from entrypoints.bootstrap import MEMORY_URL, bootstrap
+from entrypoints.bootstrap import MEMORY_URL, Container, bootstrap
 from entrypoints.settings import Settings
 
 
@@ -31,6 +31,13 @@ class World:
     ben: str
     metrics: InMemoryMetrics
     uow: InMemoryUnitOfWorkFactory
+    c: Container
+
+    async def texted_code(self, phone: str) -> str:
+        """The code last texted to `phone`, once the OTP outbox has been relayed and sent."""
+        await self.c.relay.run_once()
+        await self.c.job_queue.drain()
+        return self.otp.last_code(phone)
 
 
 @pytest.fixture
@@ -83,4 +90,5 @@ async def world() -> World:
         ben=ben.id,
         metrics=metrics,
         uow=uow,
+        c=c,
     )

@@ -114,7 +114,7 @@ async def test_new_customers_verify_their_phone_once(world: World) -> None:
     with pytest.raises(VerificationRequired):
         await uc.book(request(world, at(2, 11)))
     await uc.phone_verification.start(sid, "9876543210")
-    code = world.otp.last_code("+919876543210")
+    code = await world.texted_code("+919876543210")
     token = await uc.phone_verification.verify(sid, "+91 98765 43210", code)
     await uc.book(request(world, at(2, 11), otp=token))
     # The token was single use, but the phone now has a booking: no second verification.
@@ -126,7 +126,7 @@ async def test_an_otp_token_is_bound_to_its_phone(world: World) -> None:
     await uc.salons.update(world.actor, sid, policy={"verify_new_customers": True})
     await uc.phone_verification.start(sid, "9876543210")
     token = await uc.phone_verification.verify(
-        sid, "9876543210", world.otp.last_code("+919876543210")
+        sid, "9876543210", await world.texted_code("+919876543210")
     )
     with pytest.raises(VerificationRequired):
         await uc.book(request(world, at(2, 11), phone="9876543299", otp=token))
@@ -135,7 +135,7 @@ async def test_an_otp_token_is_bound_to_its_phone(world: World) -> None:
 async def test_five_wrong_codes_lock_the_phone_for_fifteen_minutes(world: World) -> None:
     uc, sid = world.uc, world.salon_id
     await uc.phone_verification.start(sid, "9876543210")
-    code = world.otp.last_code("+919876543210")
+    code = await world.texted_code("+919876543210")
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
         with pytest.raises(ValidationFailed):
@@ -147,15 +147,16 @@ async def test_five_wrong_codes_lock_the_phone_for_fifteen_minutes(world: World)
         await uc.phone_verification.start(sid, "9876543210")
     world.clock.advance(timedelta(minutes=15, seconds=1))
     await uc.phone_verification.start(sid, "9876543210")
-    await uc.phone_verification.verify(sid, "9876543210", world.otp.last_code("+919876543210"))
+    await uc.phone_verification.verify(sid, "9876543210", await world.texted_code("+919876543210"))
 
 
 async def test_codes_expire_after_ten_minutes(world: World) -> None:
     uc, sid = world.uc, world.salon_id
     await uc.phone_verification.start(sid, "9876543210")
+    code = await world.texted_code("+919876543210")
     world.clock.advance(timedelta(minutes=10))
     with pytest.raises(ValidationFailed):
-        await uc.phone_verification.verify(sid, "9876543210", world.otp.last_code("+919876543210"))
+        await uc.phone_verification.verify(sid, "9876543210", code)
 
 
 async def test_idempotency_replays_the_first_booking_and_refuses_another_body(world: World) -> None:

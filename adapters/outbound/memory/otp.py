@@ -1,4 +1,4 @@
-"""The in-memory OtpRepository: one-time-password challenges and grants.
+"""The in-memory OtpRepository: one-time-password challenges, grants and deliveries.
 
 It works on a MemoryState, the transaction's working copy.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from application.ports.otp_repository import OtpRepository
-from domain.otp import OtpChallenge, OtpGrant
+from domain.otp import OtpChallenge, OtpDelivery, OtpGrant
 
 from .store import MemoryState
 
@@ -39,3 +39,21 @@ class InMemoryOtpRepository(OtpRepository):
             return False
         del self._s.grants[token_hash]
         return True
+
+    async def add_delivery(self, delivery: OtpDelivery) -> None:
+        self._s.otp_deliveries[delivery.id] = delivery
+
+    async def due_deliveries(self, now: datetime, limit: int) -> list[str]:
+        due = sorted((d for d in self._s.otp_deliveries.values() if d.due_at <= now), key=_order)
+        return [d.id for d in due[:limit]]
+
+    async def take_delivery(self, delivery_id: str, now: datetime) -> OtpDelivery | None:
+        delivery = self._s.otp_deliveries.get(delivery_id)
+        if delivery is None or delivery.due_at > now:
+            return None
+        del self._s.otp_deliveries[delivery_id]
+        return delivery
+
+
+def _order(delivery: OtpDelivery) -> tuple[datetime, str]:
+    return delivery.due_at, delivery.id

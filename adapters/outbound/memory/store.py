@@ -18,7 +18,7 @@ from domain.booking import Booking, Customer
 from domain.catalog import Service, Staff
 from domain.messaging import Consent, Contact, OutboundMessage
 from domain.meta import DataDeletionRequest, MetaCleanup, MetaIntegration
-from domain.otp import OtpChallenge, OtpGrant
+from domain.otp import OtpChallenge, OtpDelivery, OtpGrant
 from domain.salon import Location, Salon
 from domain.schedule import TimeOff, WeeklyInterval
 
@@ -37,6 +37,7 @@ class MemoryState:
     tokens: dict[str, tuple[str, bool]] = field(default_factory=dict)  # hash -> (owner, revoked)
     challenges: dict[tuple[str, str], OtpChallenge] = field(default_factory=dict)
     grants: dict[str, OtpGrant] = field(default_factory=dict)
+    otp_deliveries: dict[str, OtpDelivery] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], IdempotencyRecord] = field(default_factory=dict)
     audit: dict[str, AuditEntry] = field(default_factory=dict)  # insertion order
     meta_integrations: dict[str, MetaIntegration] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""OTP challenges (one per salon and phone) and single-use grants."""
+"""OTP challenges (one per salon and phone), single-use grants and codes waiting to be texted."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from application.ports.otp_repository import OtpRepository
-from domain.otp import OtpChallenge, OtpGrant
+from domain.otp import OtpChallenge, OtpDelivery, OtpGrant
 
 from ..errors import guarded_write
-from ..tables import otp_challenges, otp_grants
+from ..tables import otp_challenges, otp_deliveries, otp_grants
 from ._sql import dialect_insert
 
 
 class SqlaOtpRepository(OtpRepository):
-    """`save_challenge` upserts; `consume_grant` is one conditional DELETE (atomic)."""
+    """`save_challenge` upserts; `consume_grant` and `take_delivery` are each one conditional
+    DELETE (atomic)."""
 
     def __init__(self, connection: AsyncConnection) -> None:
         self._conn = connection
@@ -78,3 +79,34 @@ class SqlaOtpRepository(OtpRepository):
             )
         )
         return result.rowcount == 1
+
+    async def add_delivery(self, delivery: OtpDelivery) -> None:
+        statement = insert(otp_deliveries).values(
+            id=delivery.id,
+            salon_id=delivery.salon_id,
+            phone=delivery.phone,
+            code=delivery.code,
+            due_at=delivery.due_at,
+            expires_at=delivery.expires_at,
+            attempts=delivery.attempts,
+        )
+        async with guarded_write(self._conn):
+            await self._conn.execute(statement)
+
+    async def due_deliveries(self, now: datetime, limit: int) -> list[str]:
+        result = await self._conn.execute(
+            select(otp_deliveries.c.id)
+            .where(otp_deliveries.c.due_at <= now)
+            .order_by(otp_deliveries.c.due_at, otp_deliveries.c.id)
+            .limit(limit)
+        )
+        return list(result.scalars())
+
+    async def take_delivery(self, delivery_id: str, now: datetime) -> OtpDelivery | None:
+        result = await self._conn.execute(
+            delete(otp_deliveries)
+            .where(otp_deliveries.c.id == delivery_id, otp_deliveries.c.due_at <= now)
+            .returning(*otp_deliveries.c)
+        )
+        row = result.mappings().first()
+        return None if row is None else OtpDelivery(**row)

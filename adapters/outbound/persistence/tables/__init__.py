@@ -24,7 +24,7 @@ from .meta import (
     meta_sync,
     owner_alerts,
 )
-from .otp import otp_challenges, otp_grants, otp_outbox
+from .otp import otp_challenges, otp_deliveries, otp_grants, otp_outbox
 from .webhooks import webhook_deliveries, webhook_events
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "meta_sync",
     "metadata",
     "otp_challenges",
+    "otp_deliveries",
     "otp_grants",
     "otp_outbox",
     "owner_alerts",

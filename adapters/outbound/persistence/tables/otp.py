@@ -1,4 +1,5 @@
-"""One-time passwords: challenges, grants, and the outbox of texts to send."""
+"""One-time passwords: challenges, grants, the codes waiting to be texted (otp_deliveries) and,
+in embedded mode, the codes "texted" to the dev inbox (otp_outbox)."""
 
 from __future__ import annotations
 
@@ -45,4 +46,17 @@ otp_outbox = Table(
     Column("code", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Index(None, "salon_id", "created_at"),
+)
+
+otp_deliveries = Table(
+    "otp_deliveries",
+    metadata,
+    id_column(primary_key=True),
+    id_column("salon_id", ForeignKey("salons.id"), nullable=False),
+    Column("phone", Text, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Index(None, "due_at"),
 )

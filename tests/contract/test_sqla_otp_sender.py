@@ -1,4 +1,4 @@
-"""SqlaOtpOutbox (the embedded OtpSender): stores codes, logs masked phones only."""
+"""SqlaOtpSender (the embedded OtpSender): stores codes, logs masked phones only."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import logging
 import pytest
 
 from adapters.outbound.persistence import Database
-from adapters.outbound.persistence.otp_outbox import SqlaOtpOutbox, mask_phone
+from adapters.outbound.persistence.otp_sender import SqlaOtpSender, mask_phone
 
 from .builders import new_id
 
 
 async def test_sent_codes_come_back_newest_first(sql_database: Database) -> None:
-    outbox = SqlaOtpOutbox(sql_database)
+    outbox = SqlaOtpSender(sql_database)
     salon, other = new_id(), new_id()
     await outbox.send(salon, "+919800000001", "111111")
     await outbox.send(salon, "+919800000002", "222222")
@@ -38,8 +38,8 @@ async def test_sent_codes_come_back_newest_first(sql_database: Database) -> None
 async def test_the_log_names_a_masked_phone_and_never_the_code(
     sql_database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="adapters.outbound.persistence.otp_outbox"):
-        await SqlaOtpOutbox(sql_database).send(new_id(), "+919876543210", "987654")
+    with caplog.at_level(logging.INFO, logger="adapters.outbound.persistence.otp_sender"):
+        await SqlaOtpSender(sql_database).send(new_id(), "+919876543210", "987654")
     messages = [record.getMessage() for record in caplog.records]
     assert "otp for +91********10" in messages
     assert not any("987654" in message or "9876543210" in message for message in messages)

@@ -1,4 +1,5 @@
-"""Embedded-mode OTP delivery: codes go to a table the demo and tests read back."""
+"""Embedded-mode OTP delivery: instead of a text, each code lands in the `otp_outbox` table (the
+demo phone's inbox, read back at /api/dev/otp-outbox by the demo and the tests)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "*" * (len(phone) - 5) + phone[-2:]
 
 
-class SqlaOtpOutbox(OtpSender):
+class SqlaOtpSender(OtpSender):
     """Stores each code in `otp_outbox` (its own short transaction) instead of sending an SMS.
 
     The log line names a masked phone only, never the code.
