@@ -346,16 +346,26 @@ async def sqla_otp_sender(sqlite_db_url: str) -> AsyncIterator[SqlaOtpSender]:
         await database.dispose()
 
 
+@pytest.fixture(params=["text"])
+def failing_otp_case(request: pytest.FixtureRequest) -> OtpCase:
+    """The OtpSender adapters that can fail to deliver (the others keep codes locally)."""
+    return _otp_case(request.param, request)
+
+
 @pytest.fixture(params=["memory", "sqla", "text"])
 def otp_case(request: pytest.FixtureRequest) -> OtpCase:
-    if request.param == "memory":
+    return _otp_case(request.param, request)
+
+
+def _otp_case(name: str, request: pytest.FixtureRequest) -> OtpCase:
+    if name == "memory":
         memory = InMemoryOtpSender()
 
         async def kept(salon_id: str, phone: str) -> list[str]:
             return [c for s, p, c in memory.sent if (s, p) == (salon_id, phone)]
 
         return OtpCase("memory", memory, kept, None)
-    if request.param == "sqla":
+    if name == "sqla":
         inbox: SqlaOtpSender = request.getfixturevalue("sqla_otp_sender")
 
         async def stored(salon_id: str, phone: str) -> list[str]:

@@ -23,10 +23,10 @@ async def test_the_code_reaches_that_phone_and_no_other(otp_case: OtpCase) -> No
 
 
 async def test_a_failure_it_cannot_retry_itself_propagates_as_transient(
-    otp_case: OtpCase,
+    failing_otp_case: OtpCase,
 ) -> None:
-    if otp_case.outage is None:
-        pytest.skip(f"{otp_case.name} keeps codes locally and cannot fail to deliver")
+    otp_case = failing_otp_case
+    assert otp_case.outage is not None
     otp_case.outage()
     with pytest.raises(TextMessageError) as refused:
         await otp_case.sender.send(new_id(), PHONE, "123456")
